@@ -1,0 +1,1 @@
+"""The ``motcua`` command line: every capability, scriptable without a screen."""

@@ -1,0 +1,650 @@
+"""The counter register: the one entry point the window and the command line use.
+
+Business rules live here (validation, life cycle, due moments, permissions, audit);
+SQL lives in the store. Every change is one write transaction: it happens whole or not at all.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import asdict, replace
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from core import users as users_mod
+from core.errors import MotCuaError, NotFoundError, TransitionError, ValidationError
+from core.lifecycle import OUTCOME_EVENTS, check_transition
+from core.model import (
+    CalendarOverride,
+    Difficulty,
+    Dossier,
+    Event,
+    EventKind,
+    IntakeForm,
+    Procedure,
+    Role,
+    Satisfaction,
+    Status,
+    User,
+)
+from core.settings import Settings, with_updates
+from core.store import DossierQuery, QuickFilter, SqliteStore
+from core.text import nfc
+from core.timeutil import end_of_day, from_db, now, to_db, to_local
+from core.validation import validate_intake, validate_name
+from core.workcalendar import WorkingCalendar
+
+Clock = Callable[[], datetime]
+
+
+class Register:
+    """A ward's register on one store, with a clock that tests can set."""
+
+    def __init__(self, store: SqliteStore, clock: Clock = now):
+        self.store = store
+        self.clock = clock
+        self._calendar: WorkingCalendar | None = None
+
+    @classmethod
+    def open(cls, path: str | Path, clock: Clock = now, readonly: bool = False) -> Register:
+        return cls(SqliteStore.open(path, readonly=readonly), clock)
+
+    def close(self) -> None:
+        self.store.close()
+
+    def now(self) -> datetime:
+        return to_local(self.clock()).replace(microsecond=0)
+
+    # --- settings -------------------------------------------------------------------------
+    @property
+    def settings(self) -> Settings:
+        return self.store.settings()
+
+    @property
+    def is_initialised(self) -> bool:
+        return self.settings.is_configured
+
+    def update_settings(self, user: User, **changes: Any) -> Settings:
+        users_mod.require(user, Role.ADMIN, action="đổi thiết lập")
+        with self.store.transaction():
+            old = self.settings
+            new = with_updates(old, **changes)
+            diff_old = {k: v for k, v in asdict(old).items() if asdict(new)[k] != v}
+            diff_new = {k: asdict(new)[k] for k in diff_old}
+            self.store.save_settings(new)
+            if diff_old:
+                self.store.audit(
+                    user_login=user.login,
+                    action="update",
+                    entity="settings",
+                    old=diff_old,
+                    new=diff_new,
+                    at=self.now(),
+                )
+            rules_changed = {"cutoff_time", "return_time"} & set(diff_old)
+            if rules_changed:
+                self._calendar = None
+                self._redate_open_dossiers()
+        self._calendar = None
+        return new
+
+    def initialise(
+        self,
+        ward_name: str,
+        agency_code: str,
+        report_to: str | None = None,
+        user: User = users_mod.SYSTEM_USER,
+        **more: Any,
+    ) -> Settings:
+        """First set-up of a new database: ward details, and the starter catalogue if empty."""
+        changes: dict[str, Any] = {"ward_name": ward_name, "agency_code": agency_code, **more}
+        if report_to:
+            changes["report_to"] = report_to
+        if not nfc(ward_name):
+            raise ValidationError("Tên đơn vị", "chưa nhập (ví dụ: UBND phường Tây Hồ)")
+        if "place_name" not in more:
+            changes["place_name"] = _place_from_ward(nfc(ward_name))
+        settings = self.update_settings(user, **changes)
+        if not self.store.procedures(active_only=False):
+            from core.catalogue import load_starter_catalogue
+
+            load_starter_catalogue(self, user)
+        return settings
+
+    # --- calendar -------------------------------------------------------------------------
+    @property
+    def calendar(self) -> WorkingCalendar:
+        if self._calendar is None:
+            s = self.settings
+            self._calendar = WorkingCalendar(self.store.overrides(), s.cutoff, s.return_at)
+        return self._calendar
+
+    def set_override(self, user: User, day: date, working: bool, note: str = "") -> int:
+        """Add or change an extra day off / extra working day; re-dates open dossiers."""
+        users_mod.require(user, Role.ADMIN, action="sửa lịch làm việc")
+        override = CalendarOverride(day, working, nfc(note))
+        with self.store.transaction():
+            old = {o.day: o for o in self.store.overrides(day.year)}.get(day)
+            self.store.set_override(override)
+            self.store.audit(
+                user_login=user.login,
+                action="set",
+                entity="calendar_override",
+                key=day.isoformat(),
+                old=asdict(old) if old else None,
+                new=asdict(override),
+                at=self.now(),
+            )
+            self._calendar = None
+            return self._redate_open_dossiers()
+
+    def remove_override(self, user: User, day: date) -> int:
+        users_mod.require(user, Role.ADMIN, action="sửa lịch làm việc")
+        with self.store.transaction():
+            old = {o.day: o for o in self.store.overrides(day.year)}.get(day)
+            if old is None:
+                raise NotFoundError(f"Ngày {day:%d/%m/%Y} không có điều chỉnh nào trong lịch.")
+            self.store.delete_override(day)
+            self.store.audit(
+                user_login=user.login,
+                action="delete",
+                entity="calendar_override",
+                key=day.isoformat(),
+                old=asdict(old),
+                at=self.now(),
+            )
+            self._calendar = None
+            return self._redate_open_dossiers()
+
+    def _paused_days(self, dossier_id: int) -> int:
+        pauses = [(from_db(a), from_db(b)) for a, b in self.store.pauses(dossier_id) if b]
+        return self.calendar.paused_working_days(pauses)
+
+    def _redate_open_dossiers(self) -> int:
+        """Recompute the due moment of every open dossier from its events; returns how many moved."""
+        moved = 0
+        for row in self.store.open_dossiers_with_pauses():
+            paused = self._paused_days(row["id"])
+            due = self.calendar.due_moment(
+                from_db(row["received_at"]), row["working_days"], bool(row["cutoff_applies"]), paused
+            )
+            if to_db(due) != row["due_at"]:
+                self.store.update_dossier(row["id"], {"due_at": to_db(due), "paused_days": paused})
+                moved += 1
+        return moved
+
+    def due_for(self, procedure_code: str, received_at: datetime) -> datetime:
+        p = self.procedure(procedure_code)
+        return self.calendar.due_moment(received_at, p.working_days, p.cutoff_applies)
+
+    # --- catalogue ------------------------------------------------------------------------
+    def procedures(self, active_only: bool = True) -> list[Procedure]:
+        return self.store.procedures(active_only)
+
+    def procedure(self, code: str) -> Procedure:
+        p = self.store.procedure(nfc(code))
+        if p is None:
+            raise NotFoundError(f"Không có thủ tục mã “{code}” trong danh mục.")
+        return p
+
+    def save_procedure(self, user: User, procedure: Procedure) -> None:
+        users_mod.require(user, Role.ADMIN, action="sửa danh mục thủ tục")
+        with self.store.transaction():
+            old = self.store.procedure(procedure.code)
+            self.store.upsert_procedure(procedure)
+            if old != procedure:
+                self.store.audit(
+                    user_login=user.login,
+                    action="upsert",
+                    entity="procedure",
+                    key=procedure.code,
+                    old=asdict(old) if old else None,
+                    new=asdict(procedure),
+                    at=self.now(),
+                )
+
+    # --- users ----------------------------------------------------------------------------
+    def add_user(
+        self, actor: User, login: str, full_name: str, role: Role | str, password: str, title: str = ""
+    ) -> User:
+        if self.store.count_users() > 0:  # the very first user (set-up) needs no one to allow it
+            users_mod.require(actor, Role.ADMIN, action="thêm người dùng")
+        login = users_mod.validate_login(login)
+        try:
+            role = Role(role)
+        except ValueError:
+            raise ValidationError("Vai trò", f"“{role}” không phải clerk, vice-chair hay admin") from None
+        user = User(
+            login=login,
+            full_name=validate_name(full_name, "Họ tên"),
+            role=role,
+            title=nfc(title) or _default_title(role),
+        )
+        password_hash = users_mod.hash_password(password)
+        with self.store.transaction():
+            if self.store.user(login):
+                raise ValidationError("Tên đăng nhập", f"“{login}” đã có")
+            self.store.insert_user(user, password_hash, self.now())
+            self.store.audit(
+                user_login=actor.login,
+                action="add",
+                entity="user",
+                key=login,
+                new=asdict(user),
+                at=self.now(),
+            )
+        return user
+
+    def update_user(self, actor: User, login: str, **changes: Any) -> User:
+        users_mod.require(actor, Role.ADMIN, action="sửa người dùng")
+        old = self.user(login)
+        clean: dict[str, Any] = {}
+        if "full_name" in changes:
+            clean["full_name"] = validate_name(changes["full_name"], "Họ tên")
+        if "role" in changes:
+            clean["role"] = Role(changes["role"]).value
+        if "title" in changes:
+            clean["title"] = nfc(changes["title"])
+        if "active" in changes:
+            clean["active"] = int(bool(changes["active"]))
+        if changes.get("password"):
+            clean["password_hash"] = users_mod.hash_password(changes["password"])
+        with self.store.transaction():
+            self.store.update_user(login, **clean)
+            shown = {k: v for k, v in clean.items() if k != "password_hash"}
+            if "password_hash" in clean:
+                shown["password"] = "(đã đổi)"
+            self.store.audit(
+                user_login=actor.login,
+                action="update",
+                entity="user",
+                key=login,
+                old={k: getattr(old, k, None) for k in shown},
+                new=shown,
+                at=self.now(),
+            )
+        return self.user(login)
+
+    def user(self, login: str) -> User:
+        u = self.store.user(nfc(login).lower())
+        if u is None:
+            raise NotFoundError(f"Không có người dùng “{login}”.")
+        return u
+
+    def users(self) -> list[User]:
+        return self.store.users()
+
+    def authenticate(self, login: str, password: str) -> User:
+        """Check a password; repeated failures lock the account for a while."""
+        at = self.now()
+        login = nfc(login).lower()
+        row = self.store.user_auth_row(login)
+        if row is None:
+            raise users_mod.AuthenticationError("Sai tên đăng nhập hoặc mật khẩu.")
+        users_mod.check_login_allowed(row, at)
+        if not users_mod.password_matches(row["password_hash"], password or ""):
+            with self.store.transaction():
+                changes = users_mod.after_failure(row, at)
+                self.store.update_user(login, **changes)
+                self.store.audit(user_login=login, action="login_failed", entity="user", key=login, at=at)
+            raise users_mod.AuthenticationError("Sai tên đăng nhập hoặc mật khẩu.")
+        if row["failed_logins"] or row["locked_until"]:
+            with self.store.transaction():
+                self.store.update_user(login, failed_logins=0, locked_until=None)
+        return self.user(login)
+
+    # --- dossiers: intake -----------------------------------------------------------------
+    def intake(self, form: IntakeForm, clerk: User, at: datetime | None = None) -> Dossier:
+        """Receive a complete dossier: validate, number it, date it, record it. All or nothing."""
+        users_mod.require(clerk, Role.CLERK, action="tiếp nhận hồ sơ")
+        form = validate_intake(form)
+        procedure = self.procedure(form.procedure_code)
+        if not procedure.active:
+            raise ValidationError("Thủ tục", f"“{procedure.name}” đã ngừng áp dụng")
+        at = to_local(at) if at else self.now()
+        settings = self.settings
+        if not settings.agency_code:
+            raise MotCuaError("Chưa thiết lập mã cơ quan: chạy “motcua init” hoặc mở Thiết lập.")
+        due = self.calendar.due_moment(at, procedure.working_days, procedure.cutoff_applies)
+        day_key = at.strftime("%y%m%d")
+        with self.store.transaction():
+            seq = self.store.next_sequence(f"code:{day_key}")
+            if seq > 9999:
+                raise MotCuaError("Đã hết số hồ sơ trong ngày (tối đa 9999).")
+            code = f"{settings.agency_code}-{day_key}-{seq:04d}"
+            book_seq = self.store.next_sequence(f"book:{settings.register_book}:{at.year}")
+            row = {
+                "code": code,
+                "procedure_code": procedure.code,
+                "procedure_name": procedure.name,
+                "field": procedure.field,
+                "working_days": procedure.working_days,
+                "cutoff_applies": int(procedure.cutoff_applies),
+                "applicant": form.applicant,
+                "applicant_kind": form.applicant_kind.value,
+                "id_kind": form.id_kind.value,
+                "id_number": form.id_number,
+                "phone": form.phone,
+                "address": form.address,
+                "email": form.email,
+                "channel": form.channel.value,
+                "copies": form.copies,
+                "documents": json.dumps(list(form.documents or procedure.documents), ensure_ascii=False),
+                "fee_collected": form.fee_collected,
+                "received_at": to_db(at),
+                "due_at": to_db(due),
+                "status": Status.RECEIVED.value,
+                "clerk_login": clerk.login,
+                "clerk_name": clerk.full_name,
+                "return_by_post": int(form.return_by_post),
+                "register_book": settings.register_book,
+                "register_seq": book_seq,
+                "note": form.note,
+            }
+            dossier_id = self.store.insert_dossier(row)
+            self.store.add_event(
+                dossier_id, Event(EventKind.RECEIVED, at, clerk.login, clerk.full_name, form.note)
+            )
+            self.store.audit(
+                user_login=clerk.login,
+                action="intake",
+                entity="dossier",
+                key=code,
+                new={k: v for k, v in row.items() if k != "documents"},
+                at=self.now(),
+            )
+        return self.dossier(code)
+
+    # --- dossiers: life cycle -------------------------------------------------------------
+    def apply(
+        self, code: str, action: str, user: User, at: datetime | None = None, note: str = "", **details: Any
+    ) -> Dossier:
+        """One life-cycle step (handover, supplement, resolve, return ...); illegal ones change nothing."""
+        users_mod.require(user, Role.CLERK, Role.VICE_CHAIR, action="cập nhật hồ sơ")
+        at = to_local(at) if at else self.now()
+        note = nfc(note)
+        with self.store.transaction():
+            row = self.store.raw_dossier(nfc(code))
+            if row is None:
+                raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
+            step = check_transition(row["code"], Status(row["status"]), action)
+            last = self.store.db.execute(
+                "SELECT MAX(at) FROM events WHERE dossier_id = ? AND kind != 'printed'", [row["id"]]
+            ).fetchone()[0]
+            if last and to_db(at) < last:
+                raise TransitionError(
+                    f"Thời điểm {at:%d/%m/%Y %H:%M} sớm hơn bước trước của hồ sơ "
+                    f"({from_db(last):%d/%m/%Y %H:%M})."
+                )
+            if step.action in ("supplement", "refuse") and not note:
+                field = "Lý do yêu cầu bổ sung" if step.action == "supplement" else "Lý do từ chối"
+                raise ValidationError(field, "chưa nhập")
+            changes: dict[str, Any] = {"status": step.to.value}
+            data: dict[str, Any] = {}
+            if step.event in OUTCOME_EVENTS:
+                changes["outcome_at"] = to_db(at)
+            if step.action == "resolve" and details.get("signed_by"):
+                changes["signed_by"] = data["signed_by"] = nfc(details["signed_by"])
+            if step.action == "handover" and details.get("to_officer"):
+                data["to_officer"] = nfc(details["to_officer"])
+            if step.action == "return":
+                changes["returned_at"] = to_db(at)
+                receiver = nfc(details.get("receiver_name") or "") or row["applicant"]
+                changes["receiver_name"] = data["receiver_name"] = receiver
+                if details.get("satisfaction"):
+                    sat = Satisfaction(details["satisfaction"]).value
+                    changes["satisfaction"] = data["satisfaction"] = sat
+            if details.get("missing"):
+                data["missing"] = [nfc(m) for m in details["missing"]]
+            self.store.add_event(row["id"], Event(step.event, at, user.login, user.full_name, note, data))
+            if step.action == "supplement-received":
+                paused = self._paused_days(row["id"])
+                due = self.calendar.due_moment(
+                    from_db(row["received_at"]), row["working_days"], bool(row["cutoff_applies"]), paused
+                )
+                changes.update(due_at=to_db(due), paused_days=paused)
+            self.store.update_dossier(row["id"], changes)
+            self.store.audit(
+                user_login=user.login,
+                action=step.action,
+                entity="dossier",
+                key=row["code"],
+                old={k: row[k] for k in changes},
+                new=changes,
+                reason=note,
+                at=self.now(),
+            )
+        return self.dossier(row["code"])
+
+    def apologise(self, code: str, user: User, new_appointment: datetime, reason: str) -> Dossier:
+        """Mẫu 04: record a new appointment for a late dossier (the original due still counts)."""
+        users_mod.require(user, Role.CLERK, Role.VICE_CHAIR, action="hẹn lại ngày trả")
+        reason = nfc(reason)
+        if not reason:
+            raise ValidationError("Lý do", "chưa nhập lý do chậm trả kết quả")
+        with self.store.transaction():
+            row = self.store.raw_dossier(nfc(code))
+            if row is None:
+                raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
+            if Status(row["status"]) not in (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT):
+                raise TransitionError(f"Hồ sơ {code} đã có kết quả: không cần hẹn lại.")
+            if to_db(new_appointment) <= row["due_at"]:
+                raise ValidationError("Thời gian hẹn lại", "phải sau ngày hẹn trả ban đầu")
+            at = self.now()
+            self.store.add_event(
+                row["id"],
+                Event(
+                    EventKind.APOLOGY,
+                    at,
+                    user.login,
+                    user.full_name,
+                    reason,
+                    {"new_appointment_at": to_db(new_appointment)},
+                ),
+            )
+            self.store.update_dossier(row["id"], {"new_appointment_at": to_db(new_appointment)})
+            self.store.audit(
+                user_login=user.login,
+                action="apology",
+                entity="dossier",
+                key=row["code"],
+                old={"new_appointment_at": row["new_appointment_at"]},
+                new={"new_appointment_at": to_db(new_appointment)},
+                reason=reason,
+                at=at,
+            )
+        return self.dossier(row["code"])
+
+    def edit_dossier(self, code: str, user: User, changes: dict[str, Any], reason: str = "") -> Dossier:
+        """Correct the applicant's details; after the receipt was printed a reason is required."""
+        users_mod.require(user, Role.CLERK, action="sửa hồ sơ")
+        editable = {
+            "applicant",
+            "id_number",
+            "id_kind",
+            "phone",
+            "address",
+            "email",
+            "note",
+            "copies",
+            "fee_collected",
+            "birth_year",
+        }
+        unknown = set(changes) - editable
+        if unknown:
+            raise ValidationError("Sửa hồ sơ", f"không sửa được trường {', '.join(sorted(unknown))}")
+        with self.store.transaction():
+            row = self.store.raw_dossier(nfc(code))
+            if row is None:
+                raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
+            if row["receipt_printed"] and not nfc(reason):
+                raise ValidationError("Lý do sửa", "hồ sơ đã in giấy tiếp nhận: phải nêu lý do sửa")
+            merged = {k: row[k] for k in editable - {"birth_year"}}
+            merged.update({k: v for k, v in changes.items() if k != "birth_year"})
+            form = validate_intake(
+                IntakeForm(
+                    procedure_code=row["procedure_code"],
+                    applicant=merged["applicant"],
+                    id_kind=merged["id_kind"],
+                    id_number=merged["id_number"],
+                    birth_year=changes.get("birth_year"),
+                    phone=merged["phone"],
+                    address=merged["address"],
+                    email=merged["email"],
+                    copies=int(merged["copies"]),
+                    fee_collected=int(merged["fee_collected"]),
+                    note=merged["note"],
+                    channel=row["channel"],
+                )
+            )
+            clean = {k: getattr(form, k) for k in editable - {"birth_year"}}
+            clean["id_kind"] = form.id_kind.value
+            diff = {k: v for k, v in clean.items() if row[k] != v}
+            if not diff:
+                return self.dossier(row["code"])
+            at = self.now()
+            self.store.update_dossier(row["id"], diff)
+            self.store.add_event(
+                row["id"],
+                Event(
+                    EventKind.EDITED, at, user.login, user.full_name, nfc(reason), {"fields": sorted(diff)}
+                ),
+            )
+            self.store.audit(
+                user_login=user.login,
+                action="edit",
+                entity="dossier",
+                key=row["code"],
+                old={k: row[k] for k in diff},
+                new=diff,
+                reason=nfc(reason),
+                at=at,
+            )
+        return self.dossier(row["code"])
+
+    def record_print(self, code: str, user: User, form: str, at: datetime | None = None) -> bool:
+        """Record that a form was printed; returns True when it is a reprint."""
+        at = to_local(at) if at else self.now()
+        with self.store.transaction():
+            row = self.store.raw_dossier(nfc(code))
+            if row is None:
+                raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
+            earlier = self.store.db.execute(
+                "SELECT COUNT(*) FROM events WHERE dossier_id = ? AND kind = 'printed' "
+                "AND json_extract(data, '$.form') = ?",
+                [row["id"], form],
+            ).fetchone()[0]
+            self.store.add_event(
+                row["id"],
+                Event(
+                    EventKind.PRINTED,
+                    at,
+                    user.login,
+                    user.full_name,
+                    f"In lại {form}" if earlier else f"In {form}",
+                    {"form": form, "reprint": earlier > 0},
+                ),
+            )
+            if form == "01" and not row["receipt_printed"]:
+                self.store.update_dossier(row["id"], {"receipt_printed": 1})
+            self.store.audit(
+                user_login=user.login,
+                action="print",
+                entity="dossier",
+                key=row["code"],
+                new={"form": form, "reprint": earlier > 0},
+                at=at,
+            )
+        return earlier > 0
+
+    # --- reading --------------------------------------------------------------------------
+    def dossier(self, code: str) -> Dossier:
+        d = self.store.dossier(nfc(code))
+        if d is None:
+            raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
+        return d
+
+    def find(self, text: str) -> Dossier | None:
+        """A scanned/typed code (exact), else the single dossier a search names."""
+        text = nfc(text)
+        if not text:
+            return None
+        exact = self.store.find_exact(text)
+        if exact:
+            return exact
+        hits = self.search(text, limit=2)
+        return self.dossier(hits[0].code) if len(hits) == 1 else None
+
+    def search(self, text: str, limit: int = 50) -> list[Dossier]:
+        return self.store.query_dossiers(DossierQuery(text=nfc(text), limit=limit))
+
+    def query(self, q: DossierQuery) -> list[Dossier]:
+        return self.store.query_dossiers(self._with_now(q))
+
+    def count(self, q: DossierQuery) -> int:
+        return self.store.count_dossiers(self._with_now(q))
+
+    def _with_now(self, q: DossierQuery) -> DossierQuery:
+        if q.quick == QuickFilter.ALL and q.now:
+            return q
+        at = q.now or self.now()
+        soon = end_of_day(self.calendar.add_working_days(at.date(), 2))
+        return replace(q, now=at, due_soon_until=soon)
+
+    # --- difficulties ---------------------------------------------------------------------
+    def add_difficulty(
+        self, user: User, text: str, dossier_code: str = "", procedure_code: str = ""
+    ) -> Difficulty:
+        text = nfc(text)
+        if not text:
+            raise ValidationError("Vướng mắc", "chưa nhập nội dung")
+        if dossier_code:
+            d = self.dossier(dossier_code)
+            procedure_code = procedure_code or d.procedure_code
+        if procedure_code:
+            self.procedure(procedure_code)
+        at = self.now()
+        item = Difficulty(0, at, text, user.login, user.full_name, nfc(dossier_code), nfc(procedure_code))
+        with self.store.transaction():
+            new_id = self.store.insert_difficulty(item)
+            self.store.audit(
+                user_login=user.login,
+                action="add",
+                entity="difficulty",
+                key=str(new_id),
+                new=asdict(item),
+                at=at,
+            )
+        return replace(item, id=new_id)
+
+    def difficulties(self, start: date, end: date) -> list[Difficulty]:
+        from core.timeutil import start_of_day
+
+        return self.store.difficulties(start_of_day(start), end_of_day(end))
+
+
+def _default_title(role: Role) -> str:
+    return {
+        Role.CLERK: "Công chức Bộ phận Một cửa",
+        Role.VICE_CHAIR: "Phó Chủ tịch UBND",
+        Role.ADMIN: "Quản trị hệ thống",
+    }[role]
+
+
+def _place_from_ward(ward_name: str) -> str:
+    """ "UBND phường Tây Hồ" -> "Tây Hồ": the place on the date line of printed forms."""
+    words = ward_name.split()
+    lowered = [w.lower() for w in words]
+    for marker in ("phường", "xã", "thị", "đặc"):
+        if marker in lowered:
+            i = lowered.index(marker)
+            rest = words[i + 1 :]
+            if marker in ("thị", "đặc") and rest:
+                rest = rest[1:]
+            return " ".join(rest) or ward_name
+    return ward_name
+
+
+ONE_DAY = timedelta(days=1)

@@ -1,0 +1,73 @@
+"""Users, roles and passwords (argon2id via argon2-cffi; never stored or logged in clear)."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from core.errors import AuthenticationError, PermissionDenied, ValidationError
+from core.model import Role, User
+from core.text import nfc
+from core.timeutil import from_db, to_db
+
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 6
+_LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+_hasher = PasswordHasher()
+
+SYSTEM_USER = User(login="he-thong", full_name="Hệ thống (dòng lệnh)", role=Role.ADMIN)
+
+
+def hash_password(password: str) -> str:
+    if len(password or "") < MIN_PASSWORD:
+        raise ValidationError("Mật khẩu", f"phải có ít nhất {MIN_PASSWORD} ký tự")
+    return _hasher.hash(password)
+
+
+def password_matches(stored_hash: str, password: str) -> bool:
+    try:
+        return _hasher.verify(stored_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def validate_login(login: str) -> str:
+    text = nfc(login).lower()
+    if not _LOGIN.match(text):
+        raise ValidationError(
+            "Tên đăng nhập", "2-32 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang"
+        )
+    return text
+
+
+def check_login_allowed(row: dict, at: datetime) -> None:
+    if not row["active"]:
+        raise AuthenticationError("Tài khoản đã bị khóa. Hãy liên hệ quản trị.")
+    locked_until = from_db(row["locked_until"])
+    if locked_until and locked_until > at:
+        minutes = max(1, int((locked_until - at).total_seconds() // 60) + 1)
+        raise AuthenticationError(
+            f"Đăng nhập sai quá {MAX_FAILED_LOGINS} lần: tài khoản tạm khóa, thử lại sau {minutes} phút."
+        )
+
+
+def after_failure(row: dict, at: datetime) -> dict:
+    """The user-row changes after a wrong password (lock-out after repeated failures)."""
+    failures = row["failed_logins"] + 1
+    if failures >= MAX_FAILED_LOGINS:
+        return {"failed_logins": 0, "locked_until": to_db(at + LOCKOUT)}
+    return {"failed_logins": failures}
+
+
+def require(user: User, *roles: Role, action: str) -> None:
+    """Refuse unless the user has one of the roles (admin passes every check but sign-off)."""
+    if not user.active:
+        raise PermissionDenied(f"Tài khoản {user.login} đã bị khóa.")
+    if user.role in roles or (user.role == Role.ADMIN and Role.VICE_CHAIR not in roles):
+        return
+    names = ", ".join(r.label for r in roles)
+    raise PermissionDenied(f"Chỉ {names} được {action}; {user.full_name} là {user.role.label}.")

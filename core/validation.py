@@ -1,0 +1,239 @@
+"""Validation of what the counter types in. Each rejection names the field, in Vietnamese."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from datetime import date
+
+from core.errors import ValidationError, ValidationErrors
+from core.model import ApplicantKind, Channel, IdKind, IntakeForm
+from core.text import nfc
+
+# Province codes of the 12-digit personal ID (Circular 07/2016/TT-BCA, the 63 old provinces).
+CCCD_PROVINCES = frozenset(
+    [
+        "001",
+        "002",
+        "004",
+        "006",
+        "008",
+        "010",
+        "011",
+        "012",
+        "014",
+        "015",
+        "017",
+        "019",
+        "020",
+        "022",
+        "024",
+        "025",
+        "026",
+        "027",
+        "030",
+        "031",
+        "033",
+        "034",
+        "035",
+        "036",
+        "037",
+        "038",
+        "040",
+        "042",
+        "044",
+        "045",
+        "046",
+        "048",
+        "049",
+        "051",
+        "052",
+        "054",
+        "056",
+        "058",
+        "060",
+        "062",
+        "064",
+        "066",
+        "067",
+        "068",
+        "070",
+        "072",
+        "074",
+        "075",
+        "077",
+        "079",
+        "080",
+        "082",
+        "083",
+        "084",
+        "086",
+        "087",
+        "089",
+        "091",
+        "092",
+        "093",
+        "094",
+        "095",
+        "096",
+    ]
+)
+_MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PASSPORT = re.compile(r"^[A-Z0-9]{6,20}$")
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+MAX_NAME = 200
+MAX_TEXT = 500
+
+
+def validate_cccd(value: str, birth_year: int | None = None, today: date | None = None) -> str:
+    """Check a 12-digit personal ID: shape, province code, and the birth year digits."""
+    field = "Số định danh cá nhân"
+    text = re.sub(r"[\s.]", "", nfc(value))
+    if not text:
+        raise ValidationError(field, "chưa nhập")
+    if not text.isdigit() or len(text) != 12:
+        raise ValidationError(field, f"“{value}” phải gồm đúng 12 chữ số")
+    place = text[:3]
+    if place not in CCCD_PROVINCES and not 101 <= int(place) <= 295:
+        raise ValidationError(field, f"mã tỉnh nơi đăng ký khai sinh “{place}” không tồn tại")
+    century = 1900 + (int(text[3]) // 2) * 100
+    year = century + int(text[4:6])
+    this_year = (today or date.today()).year
+    if year > this_year:
+        raise ValidationError(field, f"chữ số 4-6 cho năm sinh {year}, là năm trong tương lai")
+    if birth_year is not None and birth_year != year:
+        raise ValidationError(
+            field, f"chữ số 4-6 cho năm sinh {year}, không khớp năm sinh đã nhập {birth_year}"
+        )
+    return text
+
+
+def validate_passport(value: str) -> str:
+    text = re.sub(r"\s", "", nfc(value)).upper()
+    if not _PASSPORT.match(text):
+        raise ValidationError("Số hộ chiếu", f"“{value}” phải gồm 6-20 chữ cái hoặc chữ số")
+    return text
+
+
+def validate_tax_code(value: str) -> str:
+    text = re.sub(r"\s", "", nfc(value))
+    if not _TAX_CODE.match(text):
+        raise ValidationError(
+            "Mã số thuế", f"“{value}” phải gồm 10 chữ số, hoặc 10 chữ số - 3 chữ số (chi nhánh)"
+        )
+    return text
+
+
+def validate_id(kind: IdKind, value: str, birth_year: int | None = None) -> str:
+    if kind == IdKind.CCCD:
+        return validate_cccd(value, birth_year)
+    if kind == IdKind.PASSPORT:
+        return validate_passport(value)
+    if kind == IdKind.TAX_CODE:
+        return validate_tax_code(value)
+    return ""
+
+
+def normalise_phone(value: str) -> str:
+    """Accept "+84 912 345 678", "0912.345.678" ...; return "0912345678". Empty stays empty."""
+    field = "Số điện thoại"
+    raw = nfc(value)
+    if not raw:
+        return ""
+    text = re.sub(r"[\s.\-()]", "", raw)
+    if text.startswith("+84"):
+        text = "0" + text[3:]
+    elif text.startswith("84") and len(text) in (11, 12):
+        text = "0" + text[2:]
+    if not text.isdigit():
+        raise ValidationError(field, f"“{raw}” chỉ được gồm chữ số (có thể bắt đầu bằng +84)")
+    if len(text) == 10 and text.startswith(_MOBILE_PREFIXES):
+        return text
+    if len(text) == 11 and text.startswith("02"):
+        return text
+    raise ValidationError(
+        field,
+        f"“{raw}” không phải số di động (10 số, đầu 03, 05, 07, 08, 09) hay số cố định (02x + 8 số)",
+    )
+
+
+def validate_email(value: str) -> str:
+    text = nfc(value)
+    if text and not _EMAIL.match(text):
+        raise ValidationError("Email", f"“{text}” không phải địa chỉ email hợp lệ")
+    return text
+
+
+def validate_name(value: str, field: str = "Người nộp") -> str:
+    text = nfc(value)
+    if not text:
+        raise ValidationError(field, "chưa nhập họ tên")
+    if len(text) > MAX_NAME:
+        raise ValidationError(field, f"dài quá {MAX_NAME} ký tự")
+    if not any(ch.isalpha() for ch in text):
+        raise ValidationError(field, f"“{text}” không phải họ tên")
+    return text
+
+
+def _limited(value: str, field: str, limit: int = MAX_TEXT) -> str:
+    text = nfc(value)
+    if len(text) > limit:
+        raise ValidationError(field, f"dài quá {limit} ký tự")
+    return text
+
+
+def validate_intake(form: IntakeForm) -> IntakeForm:
+    """Check the whole form; return it cleaned (NFC, normalised) or raise ``ValidationErrors``."""
+    errors: list[ValidationError] = []
+    clean: dict = {}
+
+    def check(name: str, fn, *args):
+        try:
+            clean[name] = fn(*args)
+        except ValidationError as exc:
+            errors.append(exc)
+
+    check("procedure_code", lambda v: _required(v, "Thủ tục"), form.procedure_code)
+    label = "Tổ chức nộp" if form.applicant_kind == ApplicantKind.ORGANISATION else "Người nộp"
+    check("applicant", validate_name, form.applicant, label)
+    id_kind = IdKind(form.id_kind)
+    if form.id_number.strip():
+        check("id_number", validate_id, id_kind, form.id_number, form.birth_year)
+    else:
+        clean["id_number"] = ""
+        id_kind = IdKind.NONE if id_kind != IdKind.CCCD else id_kind
+    check("phone", normalise_phone, form.phone)
+    check("email", validate_email, form.email)
+    check("address", _limited, form.address, "Địa chỉ")
+    check("note", _limited, form.note, "Ghi chú", 2000)
+    if form.applicant_kind not in {k.value for k in ApplicantKind}:
+        errors.append(ValidationError("Loại người nộp", "phải là cá nhân hoặc tổ chức"))
+        form = dataclasses.replace(form, applicant_kind=ApplicantKind.PERSON)
+    try:
+        channel = Channel(form.channel)
+    except ValueError:
+        errors.append(ValidationError("Kênh nộp", f"“{form.channel}” không phải kênh nộp"))
+        channel = Channel.DIRECT
+    if not isinstance(form.copies, int) or not 1 <= form.copies <= 99:
+        errors.append(ValidationError("Số lượng hồ sơ", "phải từ 1 đến 99 bộ"))
+    if not isinstance(form.fee_collected, int) or form.fee_collected < 0:
+        errors.append(ValidationError("Lệ phí đã thu", "phải là số tiền không âm (đồng)"))
+    documents = tuple(d for d in (nfc(x) for x in form.documents) if d)
+    if errors:
+        raise ValidationErrors(errors)
+    return dataclasses.replace(
+        form,
+        id_kind=id_kind,
+        channel=channel,
+        documents=documents,
+        applicant_kind=ApplicantKind(form.applicant_kind),
+        **clean,
+    )
+
+
+def _required(value: str, field: str) -> str:
+    text = nfc(value)
+    if not text:
+        raise ValidationError(field, "chưa chọn")
+    return text
