@@ -63,11 +63,15 @@ def after_failure(row: dict, at: datetime) -> dict:
     return {"failed_logins": failures}
 
 
-def require(user: User, *roles: Role, action: str) -> None:
-    """Refuse unless the user has one of the roles (admin passes every check but sign-off)."""
+def require(user: User, *roles: Role, action: str, admin_ok: bool = True) -> None:
+    """Refuse unless the user has one of the roles.
+
+    The admin passes every check unless ``admin_ok`` is False: a report's sign-off belongs to
+    the vice-chair alone.
+    """
     if not user.active:
         raise PermissionDenied(f"Tài khoản {user.login} đã bị khóa.")
-    if user.role in roles or (user.role == Role.ADMIN and Role.VICE_CHAIR not in roles):
+    if user.role in roles or (admin_ok and user.role == Role.ADMIN):
         return
     names = ", ".join(r.label for r in roles)
     raise PermissionDenied(f"Chỉ {names} được {action}; {user.full_name} là {user.role.label}.")

@@ -1,0 +1,151 @@
+"""Validation messages name the field in Vietnamese; text is NFC; search folds accents."""
+
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+from conftest import at, make_form
+
+from core.errors import ValidationError, ValidationErrors
+from core.model import IdKind, IntakeForm
+from core.text import fold, nfc
+from core.validation import (
+    normalise_phone,
+    validate_cccd,
+    validate_email,
+    validate_intake,
+    validate_passport,
+    validate_tax_code,
+)
+
+
+@pytest.mark.parametrize("value", ["001190012345", "079 203 001 234", "101099123456"])
+def test_valid_cccd(value):
+    assert validate_cccd(value) == value.replace(" ", "")
+
+
+@pytest.mark.parametrize(
+    "value, words",
+    [
+        ("12345", "12 chữ số"),
+        ("00119001234a", "12 chữ số"),
+        ("003190012345", "mã tỉnh"),
+        ("097190012345", "mã tỉnh"),
+        ("001399012345", "tương lai"),
+    ],
+)
+def test_invalid_cccd_names_the_problem(value, words):
+    with pytest.raises(ValidationError) as err:
+        validate_cccd(value)
+    assert err.value.field == "Số định danh cá nhân"
+    assert words in err.value.message
+
+
+def test_cccd_birth_year_check():
+    assert validate_cccd("001190012345", birth_year=1990)
+    with pytest.raises(ValidationError, match="không khớp năm sinh"):
+        validate_cccd("001190012345", birth_year=1991)
+    assert validate_cccd("001205012345", birth_year=2005)  # digit 4 = 2: 2000s male
+
+
+@pytest.mark.parametrize(
+    "raw, clean",
+    [
+        ("+84 912 345 678", "0912345678"),
+        ("0912.345.678", "0912345678"),
+        ("84 356 123 456", "0356123456"),
+        ("024 3753 2345", "02437532345"),
+        ("", ""),
+    ],
+)
+def test_phone_normalised(raw, clean):
+    assert normalise_phone(raw) == clean
+
+
+@pytest.mark.parametrize("raw", ["0123456789", "091234567", "09123456789", "abc", "0612345678"])
+def test_bad_phone(raw):
+    with pytest.raises(ValidationError) as err:
+        normalise_phone(raw)
+    assert err.value.field == "Số điện thoại"
+
+
+def test_other_ids_and_email():
+    assert validate_passport("c1234567") == "C1234567"
+    assert validate_tax_code("0101234567-001") == "0101234567-001"
+    with pytest.raises(ValidationError, match="Mã số thuế"):
+        validate_tax_code("01012345")
+    with pytest.raises(ValidationError, match="Email"):
+        validate_email("a@b")
+
+
+def test_form_reports_every_bad_field_at_once():
+    with pytest.raises(ValidationErrors) as err:
+        validate_intake(IntakeForm(procedure_code="", applicant="", id_number="12", phone="123", copies=0))
+    fields = {e.field for e in err.value.errors}
+    assert fields == {"Thủ tục", "Người nộp", "Số định danh cá nhân", "Số điện thoại", "Số lượng hồ sơ"}
+
+
+def test_decomposed_input_is_stored_nfc(register, clerk):
+    decomposed = unicodedata.normalize("NFD", "Nguyễn Thị Ưởng")
+    assert decomposed != "Nguyễn Thị Ưởng"
+    d = register.intake(
+        make_form(applicant=decomposed, address=unicodedata.normalize("NFD", "Số 5 Đặng Thai Mai")),
+        clerk,
+        at=at("2026-11-23T09:00"),
+    )
+    assert d.applicant == "Nguyễn Thị Ưởng"
+    assert unicodedata.is_normalized("NFC", d.address)
+
+
+def test_fold():
+    assert fold("Nguyễn Thị Ưởng") == "nguyen thi uong"
+    assert fold("ĐẶNG  Đức") == "dang duc"
+    assert fold(unicodedata.normalize("NFD", "Đỗ Hồng Ánh")) == "do hong anh"
+    assert nfc("  a\u0300  b ") == "à b"
+
+
+@pytest.fixture
+def filled(register, clerk):
+    register.intake(
+        make_form(applicant="Nguyễn Thị Ưởng", id_number="001190012345", phone="0912345678"),
+        clerk,
+        at=at("2026-11-23T09:00"),
+    )
+    register.intake(
+        make_form(applicant="Đặng Văn Đông", id_number="031085001111", phone="0356123456"),
+        clerk,
+        at=at("2026-11-23T09:05"),
+    )
+    register.intake(
+        make_form(applicant="Lê Thu Hà", id_kind=IdKind.PASSPORT, id_number="B7654321", phone=""),
+        clerk,
+        at=at("2026-11-23T09:10"),
+    )
+    return register
+
+
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ("nguyen thi uong", ["Nguyễn Thị Ưởng"]),
+        ("NGUYỄN", ["Nguyễn Thị Ưởng"]),
+        (unicodedata.normalize("NFD", "Ưởng"), ["Nguyễn Thị Ưởng"]),
+        ("dang dong", ["Đặng Văn Đông"]),
+        ("đông", ["Đặng Văn Đông"]),
+        ("031085", ["Đặng Văn Đông"]),
+        ("0356", ["Đặng Văn Đông"]),
+        ("261123-0003", ["Lê Thu Hà"]),
+        ("ha", ["Lê Thu Hà"]),  # short token: substring
+        ("b7654321", ["Lê Thu Hà"]),
+        ("khong co ai", []),
+    ],
+)
+def test_search_is_accent_insensitive(filled, query, expected):
+    assert [d.applicant for d in filled.search(query)] == expected
+
+
+def test_find_by_scanned_code(filled):
+    assert filled.find("000.17.22.H56-261123-0002").applicant == "Đặng Văn Đông"
+    assert filled.find("  000.17.22.h56-261123-0002 ").applicant == "Đặng Văn Đông"  # caps lock
+    assert filled.find("000.17.22.H56-261123-0099") is None
