@@ -37,6 +37,16 @@ from core.validation import validate_intake, validate_name
 from core.workcalendar import WorkingCalendar
 
 Clock = Callable[[], datetime]
+NEW_DOSSIER_DEFAULTS = {
+    "outcome_at": None,
+    "returned_at": None,
+    "new_appointment_at": None,
+    "signed_by": "",
+    "receiver_name": "",
+    "satisfaction": None,
+    "paused_days": 0,
+    "receipt_printed": 0,
+}
 
 
 class Register:
@@ -46,6 +56,8 @@ class Register:
         self.store = store
         self.clock = clock
         self._calendar: WorkingCalendar | None = None
+        self._settings: Settings | None = None
+        self._data_version: int | None = None
 
     @classmethod
     def open(cls, path: str | Path, clock: Clock = now, readonly: bool = False) -> Register:
@@ -60,7 +72,22 @@ class Register:
     # --- settings -------------------------------------------------------------------------
     @property
     def settings(self) -> Settings:
-        return self.store.settings()
+        """The office settings, cached until this or another process commits a change."""
+        self._refresh_if_changed()
+        if self._settings is None:
+            self._settings = self.store.settings()
+        return self._settings
+
+    def _refresh_if_changed(self) -> None:
+        """Drop cached settings and calendar when another connection committed (data_version)."""
+        version = self.store.data_version()
+        if version != self._data_version:
+            self._data_version = version
+            self._invalidate()
+
+    def _invalidate(self) -> None:
+        self._settings = None
+        self._calendar = None
 
     @property
     def is_initialised(self) -> bool:
@@ -85,9 +112,9 @@ class Register:
                 )
             rules_changed = {"cutoff_time", "return_time"} & set(diff_old)
             if rules_changed:
-                self._calendar = None
+                self._invalidate()
                 self._redate_open_dossiers()
-        self._calendar = None
+        self._invalidate()
         return new
 
     def initialise(
@@ -116,6 +143,7 @@ class Register:
     # --- calendar -------------------------------------------------------------------------
     @property
     def calendar(self) -> WorkingCalendar:
+        self._refresh_if_changed()
         if self._calendar is None:
             s = self.settings
             self._calendar = WorkingCalendar(self.store.overrides(), s.cutoff, s.return_at)
@@ -137,7 +165,7 @@ class Register:
                 new=asdict(override),
                 at=self.now(),
             )
-            self._calendar = None
+            self._invalidate()
             return self._redate_open_dossiers()
 
     def remove_override(self, user: User, day: date) -> int:
@@ -155,7 +183,7 @@ class Register:
                 old=asdict(old),
                 at=self.now(),
             )
-            self._calendar = None
+            self._invalidate()
             return self._redate_open_dossiers()
 
     def _paused_days(self, dossier_id: int) -> int:
@@ -344,9 +372,8 @@ class Register:
                 "note": form.note,
             }
             dossier_id = self.store.insert_dossier(row)
-            self.store.add_event(
-                dossier_id, Event(EventKind.RECEIVED, at, clerk.login, clerk.full_name, form.note)
-            )
+            received = Event(EventKind.RECEIVED, at, clerk.login, clerk.full_name, form.note)
+            received = replace(received, id=self.store.add_event(dossier_id, received))
             self.store.audit(
                 user_login=clerk.login,
                 action="intake",
@@ -355,7 +382,8 @@ class Register:
                 new={k: v for k, v in row.items() if k != "documents"},
                 at=self.now(),
             )
-        return self.dossier(code)
+        # Built from what was just written: no second read on the counter's hot path.
+        return self.store.dossier_from_row({**NEW_DOSSIER_DEFAULTS, **row, "id": dossier_id}, (received,))
 
     # --- dossiers: life cycle -------------------------------------------------------------
     def apply(

@@ -126,6 +126,10 @@ class SqliteStore:
     def close(self) -> None:
         self.db.conn.close()
 
+    def data_version(self) -> int:
+        """Changes whenever another connection commits to the file (PRAGMA data_version)."""
+        return self.db.conn.execute("PRAGMA data_version").fetchone()[0]
+
     def transaction(self):
         return write_transaction(self.db)
 
@@ -358,10 +362,10 @@ class SqliteStore:
         row = self.raw_dossier(code)
         if row is None:
             return None
-        return self._dossier(row, self.events(row["id"]) if with_events else ())
+        return self.dossier_from_row(row, self.events(row["id"]) if with_events else ())
 
     @staticmethod
-    def _dossier(row: dict, events: tuple[Event, ...] = ()) -> Dossier:
+    def dossier_from_row(row: dict, events: tuple[Event, ...] = ()) -> Dossier:
         return Dossier(
             id=row["id"],
             code=row["code"],
@@ -452,7 +456,7 @@ class SqliteStore:
             f"SELECT d.* FROM dossiers d{where} ORDER BY {column} {direction}, d.id {direction}"
             " LIMIT ? OFFSET ?"
         )
-        return [self._dossier(r) for r in self.db.query(sql, [*params, q.limit, q.offset])]
+        return [self.dossier_from_row(r) for r in self.db.query(sql, [*params, q.limit, q.offset])]
 
     def count_dossiers(self, q: DossierQuery) -> int:
         where, params = self._where(q)
@@ -462,7 +466,7 @@ class SqliteStore:
         """A scanned or typed code, ID number or phone that names exactly one dossier."""
         value = text.strip()
         row = self.raw_dossier(value) or self.raw_dossier(value.upper())
-        return self._dossier(row, self.events(row["id"])) if row else None
+        return self.dossier_from_row(row, self.events(row["id"])) if row else None
 
     def open_dossiers_with_pauses(self) -> list[dict]:
         """Open dossiers with what their due moment is derived from (for re-dating)."""
