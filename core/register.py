@@ -37,6 +37,12 @@ from core.validation import validate_intake, validate_name
 from core.workcalendar import WorkingCalendar
 
 Clock = Callable[[], datetime]
+# What the audit entry of an intake keeps: the facts typed in and the appointment, not what
+# is derived from the catalogue (the full row is in the dossier itself).
+AUDITED_INTAKE_FIELDS = (
+    "procedure_code", "applicant", "applicant_kind", "id_kind", "id_number", "phone", "address",
+    "email", "channel", "copies", "fee_collected", "received_at", "due_at", "return_by_post", "note",
+)
 NEW_DOSSIER_DEFAULTS = {
     "outcome_at": None,
     "returned_at": None,
@@ -379,7 +385,7 @@ class Register:
                 action="intake",
                 entity="dossier",
                 key=code,
-                new={k: v for k, v in row.items() if k != "documents"},
+                new={k: row[k] for k in AUDITED_INTAKE_FIELDS if row[k] not in ("", 0, None)},
                 at=self.now(),
             )
         # Built from what was just written: no second read on the counter's hot path.
