@@ -1,0 +1,1 @@
+"""Printed forms, registers and reports: Qt-free functions from domain objects to files."""
