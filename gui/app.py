@@ -1,0 +1,68 @@
+"""Start the counter window: open the register, set it up if new, log in, show the main window."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtWidgets import QApplication
+
+from core.errors import MotCuaError
+from core.register import Register
+from gui.dialogs.login import LoginDialog
+from gui.dialogs.setup import SetupDialog
+from gui.main_window import MainWindow
+from gui.prompts import prompts
+from gui.session import Session
+
+
+def application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv)
+    app.setApplicationName("MotCua")
+    app.setOrganizationName("MotCua")
+    from PySide6.QtGui import QIcon
+
+    from core.paths import resource_path
+
+    icon = resource_path("icons", "motcua.png")
+    if icon.exists():
+        app.setWindowIcon(QIcon(str(icon)))
+    return app  # type: ignore[return-value]
+
+
+def start(session: Session) -> MainWindow | None:
+    """Set-up (new database), login, then the main window; ``None`` when the user gives up."""
+    if not session.register.is_initialised:
+        setup = SetupDialog(session)
+        if not prompts().exec_dialog(setup):
+            return None
+        if setup.demo_message:
+            prompts().info(None, setup.demo_message)
+    if not session.logged_in:
+        login = LoginDialog(session)
+        if not prompts().exec_dialog(login):
+            return None
+    window = MainWindow(session)
+    window.show()
+    return window
+
+
+def run(db_path: Path) -> int:
+    """``motcua`` with no command."""
+    app = application()
+    try:
+        register = Register.open(db_path)
+    except MotCuaError as exc:
+        prompts().error(None, exc.message)
+        return 1
+    session = Session(register, db_path)
+    window = start(session)
+    if window is None:
+        register.close()
+        return 0
+    code = app.exec()
+    from gui.tasks import wait_for_idle
+
+    wait_for_idle()
+    register.close()
+    return code

@@ -1,0 +1,1 @@
+"""Dialogs: login, first set-up, life-cycle steps, difficulties."""

@@ -1,0 +1,1 @@
+"""Qt item models over the register (paging and sorting run in SQL, in core)."""

@@ -1,0 +1,35 @@
+"""Which screens the main window has, in sidebar order, with their keys (one place to change it)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from gui.main_window import MainWindow
+
+
+def add_standard_screens(window: MainWindow) -> None:
+    """Add the counter screens, then the admin screens for an administrator."""
+    import importlib
+
+    session = window.session
+    tr = window.tr
+    counter = [
+        ("today", "gui.views.today", "TodayView", tr("Hôm nay"), "F5"),
+        ("intake", "gui.views.intake", "IntakeView", tr("Tiếp nhận"), "F4"),
+        ("dossiers", "gui.views.dossiers", "DossiersView", tr("Hồ sơ"), "F3"),
+        ("return", "gui.views.return_view", "ReturnView", tr("Trả kết quả"), "F2"),
+    ]
+    admin = [
+        ("catalogue", "gui.views.admin_catalogue", "CatalogueView", tr("Danh mục thủ tục"), ""),
+        ("calendar", "gui.views.admin_calendar", "CalendarView", tr("Lịch làm việc"), ""),
+        ("users", "gui.views.admin_users", "UsersView", tr("Người dùng"), ""),
+        ("settings", "gui.views.admin_settings", "SettingsView", tr("Thiết lập"), ""),
+    ]
+    screens = counter + (admin if session.is_admin else [])
+    for key, module, cls, title, keys in screens:
+        try:
+            factory = getattr(importlib.import_module(module), cls)
+        except (ImportError, AttributeError):
+            continue  # screen not built yet
+        window.add_screen(key, factory(session, window), title, keys)

@@ -1,0 +1,1 @@
+"""Screens of the main window: layout and wiring to the register, one screen per module."""
