@@ -158,7 +158,7 @@ def para_lines(p: Para, width: float) -> list[Line]:
 
 
 def para_height(p: Para, width: float) -> float:
-    return p.space_before + len(para_lines(p, width)) * p.line_height + p.space_after + (3 if p.rule else 0)
+    return p.space_before + len(para_lines(p, width)) * p.line_height + p.space_after + (4 if p.rule else 0)
 
 
 def item_height(item: Item, width: float) -> float:
@@ -187,8 +187,8 @@ def draw_para(surface: Surface, p: Para, x: float, y_top: float, width: float) -
         y -= p.line_height
     if p.rule:
         mid = x + p.left + (width - p.left) / 2
-        surface.line(mid - p.rule / 2, y - 1, mid + p.rule / 2, y - 1, 0.6)
-        y -= 3
+        surface.line(mid - p.rule / 2, y - 2.5, mid + p.rule / 2, y - 2.5, 0.6)
+        y -= 4
     return y - p.space_after
 
 

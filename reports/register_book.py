@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 
+from reportlab.lib.units import mm
+
 from core.model import Dossier, EventKind
 from core.register import Register
 from core.settings import Settings
@@ -17,7 +19,7 @@ from reports.layout import Para, Sheet, text_width
 
 COLUMNS = (  # (title, width in mm on A4 landscape, xlsx width in characters)
     ("TT", 8, 5),
-    ("Mã hồ sơ", 38, 26),
+    ("Mã hồ sơ", 30, 26),  # widened to the longest code (see column_widths)
     ("Tên TTHC", 32, 30),
     ("Số lượng hồ sơ", 11, 8),
     ("Tên cá nhân, tổ chức", 28, 26),
@@ -86,6 +88,22 @@ def book_rows(dossiers: list[Dossier], settings: Settings) -> list[BookRow]:
     return rows
 
 
+def column_widths(total: float, rows: list[BookRow], size: float, pad: float) -> list[float]:
+    """Column widths in points. The code and date columns are as wide as their longest value, so a
+    code or a date is never split across lines (a clerk reads a code back and types it); the
+    other columns share the rest in proportion to ``COLUMNS``."""
+    fixed = {1: "000.17.22.H56-261123-0001", 7: "00/00/0000", 8: "00/00/0000"}
+    widths = [c[1] * mm for c in COLUMNS]
+    for i, sample in fixed.items():
+        values = [r.values[i] for r in rows] + [sample]
+        widths[i] = max(text_width(v, "r", size) for v in values) + 2 * pad + 1
+    rest = [i for i in range(len(COLUMNS)) if i not in fixed]
+    scale = (total - sum(widths[i] for i in fixed)) / sum(widths[i] for i in rest)
+    for i in rest:
+        widths[i] *= scale
+    return widths
+
+
 def period_text(start: date, end: date) -> str:
     return f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"
 
@@ -108,9 +126,9 @@ def render_register_pdf(rows: list[BookRow], settings: Settings, start: date, en
         Para((("b", BOOK_TITLE),), size=p.head + 3, align="center", space_after=2),
         Para((("i", period_text(start, end)),), size=p.head, align="center", space_after=8),
     )
-    scale = sheet.width / sum(c[1] for c in COLUMNS)
-    widths = [c[1] * scale for c in COLUMNS]
     size = p.body
+    pad = 2.5
+    widths = column_widths(sheet.width, rows, size, pad)
     header = [[Para((("b", c[0]),), size=size, align="center", space_after=0)] for c in COLUMNS]
     centred = {0, 3, 7, 8, 10}
     body_rows = [
@@ -120,7 +138,7 @@ def render_register_pdf(rows: list[BookRow], settings: Settings, start: date, en
         ]
         for r in rows
     ]
-    sheet.table(header, body_rows, widths, pad=2.5)
+    sheet.table(header, body_rows, widths, pad=pad)
     if not rows:
         sheet.add(Para((("i", "Không có hồ sơ nào trong kỳ."),), size=size, space_before=6))
     return surface.finish()
