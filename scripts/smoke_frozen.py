@@ -1,0 +1,216 @@
+"""Runs the frozen bundle (``dist/MotCua``) the way a ward's IT officer would, from outside the checkout.
+
+Why: a PyInstaller build can succeed and still ship a program that cannot find its catalogue,
+fonts or holiday names.  Every step here runs the *frozen* ``motcua-cli`` in a temporary folder
+with a temporary data folder, so nothing can resolve from the source tree by accident, and reads
+the written files back (PDF text with pypdf, workbook with openpyxl).
+
+Steps for commands another engineer has not landed yet (``receipt``, ``report``, the window) are
+reported as SKIPPED with the reason, never as passes; they run as soon as the source has them.
+Usage: ``.venv/bin/python scripts/smoke_frozen.py [--dist dist/MotCua]``; exit 1 on any failure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXE = ".exe" if os.name == "nt" else ""
+WARD = "Phường Bến Thành"
+AGENCY = "000.00.01.H29"
+APPLICANT = "Nguyễn Thị Hồng Nhung"
+WINDOW_GRACE_S = 20  # the window must still be up after this long; a start-up crash exits sooner
+
+
+class StepFailed(Exception):
+    pass
+
+
+def nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def source_has_command(module: str, command: str) -> bool:
+    """True when the checkout the bundle was built from defines ``command`` in ``cli/<module>.py``."""
+    path = ROOT / "cli" / f"{module}.py"
+    pattern = rf"add_parser\(\s*[\"']{command}[\"']"
+    return path.exists() and re.search(pattern, path.read_text("utf-8")) is not None
+
+
+class Smoke:
+    def __init__(self, dist: Path, work: Path):
+        self.cli = dist / f"motcua-cli{EXE}"
+        self.gui = dist / f"MotCua{EXE}"
+        self.dist = dist
+        self.work = work
+        self.data = work / "data"
+        self.env = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "PYTHON"))}
+        self.env.update(MOTCUA_DATA_DIR=str(self.data), QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
+        self.results: list[tuple[str, str, str]] = []
+        self.code = ""
+
+    def run(self, *args: str, user: str | None = None) -> str:
+        env = dict(self.env, **({"MOTCUA_USER": user} if user else {}))
+        proc = subprocess.run(
+            [str(self.cli), *args], cwd=self.work, env=env, capture_output=True, timeout=600
+        )
+        out = proc.stdout.decode("utf-8", "replace")
+        err = proc.stderr.decode("utf-8", "replace")
+        if proc.returncode != 0:
+            raise StepFailed(f"motcua-cli {' '.join(args)} -> exit {proc.returncode}\n{out}{err}")
+        return nfc(out)
+
+    def step(self, name: str, check: Callable[[], str], skip_reason: str | None = None) -> None:
+        if skip_reason:
+            self.results.append((name, "SKIPPED", skip_reason))
+            print(f"SKIPPED  {name}: {skip_reason}", flush=True)
+            return
+        started = time.perf_counter()
+        try:
+            detail = check()
+            status = "PASS"
+        except (StepFailed, AssertionError, OSError, subprocess.TimeoutExpired) as exc:
+            detail, status = str(exc), "FAIL"
+        took = time.perf_counter() - started
+        self.results.append((name, status, detail))
+        print(f"{status:8} {name} ({took:.1f} s): {detail}", flush=True)
+
+    # --- the steps --------------------------------------------------------------------------------
+
+    def bundle_layout(self) -> str:
+        internal = self.dist / "_internal"
+        for rel in ("resources/catalogue/procedures.csv", "resources/icons/motcua.png", "resources/fonts"):
+            assert (internal / rel).exists(), f"{rel} is missing from the bundle"
+        assert self.gui.exists() and self.cli.exists(), "both programs must sit in the same folder"
+        fonts = sorted(p.name for p in (internal / "resources" / "fonts").glob("*.ttf"))
+        return f"resources present; fonts: {', '.join(fonts) or 'none yet'}"
+
+    def version(self) -> str:
+        expected = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
+        out = self.run("--version").strip()
+        assert out == f"MotCua {expected}", f"--version printed {out!r}, pyproject says {expected}"
+        return out
+
+    def init(self) -> str:
+        out = self.run("init", "--ward-name", WARD, "--agency-code", AGENCY)
+        match = re.search(r"danh mục có (\d+) thủ tục", out)
+        assert match and int(match.group(1)) > 0, f"catalogue not loaded from the bundle: {out!r}"
+        db = self.data / "motcua.sqlite3"
+        assert db.exists(), f"the database is not in the data folder {self.data}"
+        return f"{out.strip()} [{db.stat().st_size} bytes in the data folder]"
+
+    def demo(self) -> str:
+        out = self.run("demo", "--dossiers", "120", "--days", "45")
+        assert "hồ sơ mẫu" in out, out
+        return out.splitlines()[0]
+
+    def holidays(self) -> str:
+        out = self.run("calendar", "list", "--year", "2026")
+        assert "Tết Nguyên Đán" in out and "Giỗ Tổ Hùng Vương" in out, f"holiday names missing: {out[:300]!r}"
+        return f"{len(out.splitlines())} days, Vietnamese names resolve"
+
+    def intake(self) -> str:
+        code = self.run("procedures").splitlines()[0].split("\t")[0]
+        self.code = self.run(
+            "intake",
+            "--procedure",
+            code,
+            "--applicant",
+            APPLICANT,
+            "--id-number",
+            "079190001234",
+            "--phone",
+            "0903123456",
+            "--address",
+            "12 Lê Lợi, Phường Bến Thành",
+            user="canbo1",
+        ).strip()
+        assert self.code.startswith(AGENCY), self.code
+        return self.code
+
+    def receipt(self) -> str:
+        from pypdf import PdfReader
+
+        out_pdf = self.work / "giay-tiep-nhan.pdf"
+        self.run("receipt", self.code, "--out", str(out_pdf), user="canbo1")
+        reader = PdfReader(out_pdf)
+        text = nfc("".join(page.extract_text() or "" for page in reader.pages))
+        assert APPLICANT in text, f"applicant name not in the PDF text: {text[:300]!r}"
+        assert self.code in text, "dossier code not in the PDF text"
+        fonts = set()
+        for page in reader.pages:
+            for font in (page.get("/Resources", {}).get("/Font", {}) or {}).values():
+                fonts.add(str(font.get_object().get("/BaseFont", "")))
+        bundled = {p.stem for p in (self.dist / "_internal" / "resources" / "fonts").glob("*.ttf")}
+        assert any(stem in name for name in fonts for stem in bundled), f"no bundled font embedded: {fonts}"
+        return f"{len(reader.pages)} page(s), {out_pdf.stat().st_size} bytes, fonts {sorted(fonts)}"
+
+    def report(self) -> str:
+        from openpyxl import load_workbook
+
+        out_xlsx = self.work / "bao-cao-thang.xlsx"
+        self.run("report", "--preset", "month", "--out", str(out_xlsx), user="canbo1")
+        book = load_workbook(out_xlsx, read_only=True)
+        cells = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
+        assert cells, "the workbook is empty"
+        vietnamese = any(any(ch in c for ch in "ăâđêôơưạảấầẩẫậ") for c in cells)
+        assert vietnamese, "no Vietnamese text in the workbook"
+        return f"{len(book.sheetnames)} sheet(s), {len(cells)} filled cells, {out_xlsx.stat().st_size} bytes"
+
+    def window(self) -> str:
+        """The windowed program must start on the offscreen platform and stay up (no start-up crash)."""
+        proc = subprocess.Popen(
+            [str(self.gui)], cwd=self.work, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+        try:
+            proc.wait(timeout=WINDOW_GRACE_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+            return f"window still running after {WINDOW_GRACE_S} s on the offscreen platform; closed"
+        err = proc.stderr.read().decode("utf-8", "replace")
+        raise StepFailed(f"the window exited with {proc.returncode} at start-up:\n{err}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist" / "MotCua")
+    args = parser.parse_args(argv)
+    dist = args.dist.resolve()
+    if not (dist / f"motcua-cli{EXE}").exists():
+        print(f"No bundle at {dist}: run scripts/build_bundle.py first.", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="motcua-smoke-") as tmp:
+        s = Smoke(dist, Path(tmp))
+        s.step("bundle layout", s.bundle_layout)
+        s.step("--version", s.version)
+        s.step("init (catalogue from the bundle)", s.init)
+        s.step("demo", s.demo)
+        s.step("calendar list (holiday names)", s.holidays)
+        s.step("intake", s.intake)
+        pending = "not in the source tree yet"
+        has_receipt = source_has_command("cmd_forms", "receipt")
+        s.step("receipt PDF (bundled fonts)", s.receipt, None if has_receipt else f"receipt: {pending}")
+        has_report = source_has_command("cmd_reports", "report")
+        s.step("monthly report xlsx", s.report, None if has_report else f"report: {pending}")
+        has_window = (ROOT / "gui" / "app.py").exists()
+        s.step("window starts (offscreen)", s.window, None if has_window else f"gui/app.py: {pending}")
+    failed = [r for r in s.results if r[1] == "FAIL"]
+    skipped = [r for r in s.results if r[1] == "SKIPPED"]
+    passed = len(s.results) - len(failed) - len(skipped)
+    print(f"\nFrozen smoke: {passed} passed, {len(failed)} failed, {len(skipped)} skipped")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
