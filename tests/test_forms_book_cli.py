@@ -1,0 +1,146 @@
+"""Mẫu 06 for a period (PDF with the header on every page, xlsx with the same rows) and the form
+commands run through ``cli.main.main`` on a real database file."""
+
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from datetime import date
+
+import pypdf
+import pytest
+from conftest import at, make_form
+from openpyxl import load_workbook
+
+from cli.main import main
+from reports.register_book import COLUMNS, book_rows, dossiers_in_period, render_register_pdf
+
+
+def pages_text(pdf: bytes) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    return [re.sub(r"\s+", " ", unicodedata.normalize("NFC", p.extract_text())) for p in reader.pages]
+
+
+@pytest.fixture
+def month(register, clerk):
+    """35 dossiers in November (received out of order), one in October, one in December."""
+    made = []
+    for i in range(35):
+        day = 2 + (i * 7) % 27
+        d = register.intake(
+            make_form(applicant=f"Nguyễn Văn Thứ {i}", procedure_code="2.000815" if i % 2 else "1.004194"),
+            clerk,
+            at=at(f"2026-11-{day:02d}T{8 + i % 8:02d}:{i:02d}"),
+        )
+        made.append(d)
+    register.intake(make_form(applicant="Ngoài kỳ Tháng Mười"), clerk, at=at("2026-10-30T09:00"))
+    register.intake(make_form(applicant="Ngoài kỳ Tháng Mười Hai"), clerk, at=at("2026-12-01T09:00"))
+    register.apply(
+        made[0].code,
+        "handover",
+        clerk,
+        at=at(f"{made[0].received_at:%Y-%m-%d}T15:00"),
+        to_officer="Lê Văn Tám",
+    )
+    return made
+
+
+def test_period_query_is_inclusive_and_ordered(register, month):
+    got = dossiers_in_period(register, date(2026, 11, 1), date(2026, 11, 30))
+    assert len(got) == 35
+    assert [d.received_at for d in got] == sorted(d.received_at for d in month)
+    assert "Ngoài kỳ" not in " ".join(d.applicant for d in got)
+    assert any(e.kind.value == "handover" for d in got for e in d.events)
+
+
+def test_pdf_book_is_landscape_with_the_header_on_every_page(register, month):
+    rows = book_rows(dossiers_in_period(register, date(2026, 11, 1), date(2026, 11, 30)), register.settings)
+    pdf = render_register_pdf(rows, register.settings, date(2026, 11, 1), date(2026, 11, 30))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert width > height
+    pages = pages_text(pdf)
+    assert len(pages) >= 2
+    for page in pages:
+        assert "Tên cá nhân, tổ chức" in page and "Chuyển hồ sơ đến cơ quan giải quyết" in page
+    text = " ".join(pages)
+    assert "SỔ THEO DÕI HỒ SƠ" in text and "Từ ngày 01/11/2026 đến ngày 30/11/2026" in text
+    for d in month:
+        assert d.code in text and d.applicant in text
+    assert "Lê Văn Tám" in text
+
+
+def test_cli_register_book_xlsx_reads_back_the_rows(register, month, db_path, tmp_path, capsys):
+    out = tmp_path / "so.xlsx"
+    assert (
+        main(
+            [
+                "--db",
+                str(db_path),
+                "register-book",
+                "--from",
+                "01/11/2026",
+                "--to",
+                "30/11/2026",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
+    assert "35 hồ sơ" in capsys.readouterr().out
+    ws = load_workbook(out).active
+    values = list(ws.iter_rows(values_only=True))
+    header_at = next(i for i, r in enumerate(values) if r[0] == "TT")
+    assert list(values[header_at]) == [c[0] for c in COLUMNS]
+    data = values[header_at + 1 :]
+    ordered = sorted(month, key=lambda d: d.received_at)
+    assert [r[0] for r in data] == list(range(1, 36))
+    assert [r[1] for r in data] == [d.code for d in ordered]
+    assert [r[4] for r in data] == [d.applicant for d in ordered]
+    assert data[0][2] == ordered[0].procedure_name and data[0][3] == 1
+    assert data[0][7] == f"{ordered[0].received_at:%d/%m/%Y}"
+    assert ws.print_title_rows.replace("$", "") == f"{header_at + 1}:{header_at + 1}"
+
+
+def test_cli_receipt_reprint_and_forms(register, clerk, db_path, tmp_path, capsys):
+    d = register.intake(make_form(applicant="Trần Thị Ánh Tuyết"), clerk, at=at("2026-11-23T08:30"))
+    db = ["--db", str(db_path), "--user", "canbo1"]
+    out = tmp_path / "r.pdf"
+    assert main([*db, "receipt", d.code, "--out", str(out)]) == 0
+    assert "bản in lại" not in capsys.readouterr().out
+    assert len(pages_text(out.read_bytes())) == 2
+    assert main([*db, "receipt", d.code, "--out", str(out), "--copies", "1"]) == 0
+    assert "(bản in lại)" in capsys.readouterr().out
+    assert len(pages_text(out.read_bytes())) == 1
+
+    f02 = tmp_path / "02.pdf"
+    args = ["form", "02", "--procedure", "1.004194", "--applicant", "Lò Văn Páo", "--missing", "Tờ khai CT01"]
+    assert main([*db, *args, "--out", str(f02)]) == 0
+    assert "Lò Văn Páo" in pages_text(f02.read_bytes())[0]
+
+    f04 = tmp_path / "04.pdf"
+    args = ["form", "04", d.code, "--new-date", "2026-12-09 16:30", "--reason", "Chờ xác minh"]
+    assert main([*db, *args, "--out", str(f04)]) == 0
+    assert "ngày 09 tháng 12 năm 2026" in pages_text(f04.read_bytes())[0]
+
+    f05 = tmp_path / "05.pdf"
+    assert main([*db, "form", "05", d.code, "--out", str(f05)]) == 0
+    assert d.code in pages_text(f05.read_bytes())[0]
+
+    assert main([*db, "form", "03", d.code, "--out", str(tmp_path / "03.pdf")]) == 2  # no reason
+    assert "Lý do từ chối" in capsys.readouterr().err
+    assert main([*db, "form", "05", "--out", str(tmp_path / "x.pdf")]) == 2  # no code
+
+    forms_printed = [e.data["form"] for e in register.dossier(d.code).events if e.kind.value == "printed"]
+    assert forms_printed == ["01", "01", "04", "05"]
+
+
+def test_cli_guide_png_and_bad_suffix(register, db_path, tmp_path, capsys):
+    png = tmp_path / "hd.png"
+    assert main(["--db", str(db_path), "guide", "1.004222", "--out", str(png)]) == 0
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert main(["--db", str(db_path), "guide", "1.004222", "--out", str(tmp_path / "hd.docx")]) == 2
+    assert main(["--db", str(db_path), "guide", "9.999999", "--out", str(png)]) == 2
+    assert "9.999999" in capsys.readouterr().err
