@@ -1,7 +1,92 @@
-"""Sub-commands for trust (filled in by the trust work)."""
+"""Trust commands: ``audit verify``, ``audit list``, ``backup``, ``restore``."""
 
 from __future__ import annotations
 
+import argparse
+import sys
+from pathlib import Path
+
+from cli.context import CliContext
+from core import audit
+from core import backup as backup_mod
+
 
 def add_commands(sub) -> None:
-    """Adds no command yet."""
+    p = sub.add_parser("audit", help="nhật ký thay đổi (kiểm tra toàn vẹn, xem)")
+    asub = p.add_subparsers(dest="audit_command", required=True)
+    a = asub.add_parser("verify", help="kiểm tra chuỗi băm của nhật ký: mục nào bị sửa/xóa")
+    a.set_defaults(handler=cmd_audit_verify)
+    a = asub.add_parser("list", help="xem các mục nhật ký mới nhất")
+    a.add_argument("--entity", help="dossier, user, settings, procedure, calendar_override ...")
+    a.add_argument("--key", help="mã hồ sơ, tên đăng nhập, mã thủ tục, ngày ...")
+    a.add_argument("--limit", type=int, default=50)
+    a.add_argument("--json", action="store_true")
+    a.set_defaults(handler=cmd_audit_list)
+
+    p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (kiểm tra toàn vẹn bản sao)")
+    p.add_argument("--to", dest="to_dir", help="thư mục sao lưu (mặc định: thiết lập hoặc thư mục dữ liệu)")
+    p.add_argument("--list", action="store_true", help="chỉ liệt kê các bản sao lưu")
+    p.set_defaults(handler=cmd_backup)
+
+    p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (giữ lại cơ sở dữ liệu hiện tại)")
+    p.add_argument("file")
+    p.set_defaults(handler=cmd_restore)
+
+
+def cmd_audit_verify(ctx: CliContext, args: argparse.Namespace) -> int:
+    verdict = audit.verify(ctx.register.store.db)
+    if verdict.ok:
+        print(f"Nhật ký toàn vẹn: {verdict.checked} mục")
+        return 0
+    print(
+        f"Nhật ký KHÔNG toàn vẹn: {verdict.problem}. Mục đầu tiên bị sửa/xóa: {verdict.first_bad_id} "
+        f"({verdict.checked} mục trước đó vẫn đúng).",
+        file=sys.stderr,
+    )
+    return 2
+
+
+def cmd_audit_list(ctx: CliContext, args: argparse.Namespace) -> int:
+    rows = audit.entries(ctx.register.store.db, args.entity, args.key, max(1, args.limit))
+    if args.json:
+        ctx.print_json(rows)
+        return 0
+    for r in rows:
+        reason = f" | lý do: {r['reason']}" if r["reason"] else ""
+        who = f"{r['user_login']:<12} {r['action']:<12}"
+        print(f"{r['id']:>6} {r['at']} {who} {r['entity']} {r['entity_key']}")
+        if r["old"]:
+            print(f"         trước: {r['old']}")
+        if r["new"]:
+            print(f"         sau:   {r['new']}{reason}")
+        elif reason:
+            print(f"        {reason}")
+    if not rows:
+        print("Không có mục nhật ký nào.")
+    return 0
+
+
+def _backup_dir(ctx: CliContext, args: argparse.Namespace) -> Path:
+    if args.to_dir:
+        return Path(args.to_dir)
+    return backup_mod.backup_dir_for(ctx.register.settings.backup_dir)
+
+
+def cmd_backup(ctx: CliContext, args: argparse.Namespace) -> int:
+    folder = _backup_dir(ctx, args)
+    if args.list:
+        for info in backup_mod.list_backups(folder):
+            print(f"{info.taken_at:%d/%m/%Y %H:%M:%S}  {info.size / 1e6:8.2f} MB  {info.path}")
+        return 0
+    path = backup_mod.backup_now(ctx.db_path, folder)
+    print(f"Đã sao lưu và kiểm tra toàn vẹn: {path}")
+    return 0
+
+
+def cmd_restore(ctx: CliContext, args: argparse.Namespace) -> int:
+    ctx.close()  # never hold the file open while it is being replaced
+    aside = backup_mod.restore(Path(args.file), ctx.db_path)
+    print(f"Đã khôi phục {ctx.db_path} từ {args.file}.")
+    if aside:
+        print(f"Cơ sở dữ liệu trước khi khôi phục được giữ lại tại: {aside}")
+    return 0

@@ -31,6 +31,9 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
     path = Path(path)
     if not create and not path.exists():
         raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu {path}")
+    from core.dbcheck import check_before_open  # read-only look: a damaged file is never written
+
+    check_before_open(path)
     if create and not readonly:
         try:
             path.parent.mkdir(parents=True, exist_ok=True)

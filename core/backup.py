@@ -1,0 +1,274 @@
+"""Backups of the register and restoring one.
+
+Backups use SQLite's online backup API (``sqlite3.Connection.backup``), which copies a
+consistent snapshot while the window keeps working on the file. Each copy is written under a
+temporary name, checked with ``integrity_check`` and only then renamed to its final name, so a
+file named ``motcua-YYYY-MM-DD_HHMMSS.sqlite3`` is always a verified backup. Retention keeps the
+newest backup of each of the last 30 days that have one and of each of the last 12 months.
+
+Restoring never overwrites the current database silently: it is renamed aside (with its
+``-wal`` file, which may hold the last committed changes) and the path is returned.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core.dbcheck import inspect_file
+from core.errors import DatabaseError
+from core.paths import data_dir
+from core.timeutil import now
+
+PREFIX = "motcua-"
+SUFFIX = ".sqlite3"
+_NAME = re.compile(r"^motcua-(\d{4}-\d{2}-\d{2})_(\d{6})(?:-(\d+))?\.sqlite3$")
+KEEP_DAILY = 30
+KEEP_MONTHLY = 12
+_DIRS_FILE = "backup_dirs.txt"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One verified backup file as listed for the backup screen."""
+
+    path: Path
+    taken_at: datetime  # from the file name (copying to a USB stick changes mtime, not names)
+    size: int
+
+
+def default_backup_dir() -> Path:
+    return data_dir() / "backups"
+
+
+def backup_dir_for(settings_backup_dir: str) -> Path:
+    """The folder the admin chose (``settings.backup_dir``) or the default one."""
+    return Path(settings_backup_dir) if settings_backup_dir.strip() else default_backup_dir()
+
+
+def _taken_at(path: Path) -> datetime | None:
+    match = _NAME.match(path.name)
+    if not match:
+        return None
+    return datetime.strptime(f"{match[1]} {match[2]}", "%Y-%m-%d %H%M%S")
+
+
+def list_backups(dest_dir: str | Path) -> list[BackupInfo]:
+    """Backups in a folder, newest first (by the moment in their names)."""
+    folder = Path(dest_dir)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        taken = _taken_at(path)
+        if taken is not None and path.is_file():
+            found.append(BackupInfo(path, taken, path.stat().st_size))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+def _remember_dir(folder: Path) -> None:
+    """Note where backups go, so a damaged database can be offered one even if its settings are lost."""
+    with contextlib.suppress(OSError):
+        record = data_dir() / _DIRS_FILE
+        known = record.read_text(encoding="utf-8").splitlines() if record.exists() else []
+        if str(folder) not in known:
+            record.write_text("\n".join([*known, str(folder)]) + "\n", encoding="utf-8")
+
+
+def known_backup_dirs(db_path: Path | None = None) -> list[Path]:
+    """Every folder backups may be in: beside the database, the default one, those used before."""
+    dirs: list[Path] = []
+    if db_path is not None:
+        dirs.append(Path(db_path).parent / "backups")
+    with contextlib.suppress(OSError):
+        dirs.append(default_backup_dir())
+        record = data_dir() / _DIRS_FILE
+        if record.exists():
+            dirs += [Path(line) for line in record.read_text(encoding="utf-8").splitlines() if line]
+    unique: list[Path] = []
+    for d in dirs:
+        if d not in unique:
+            unique.append(d)
+    return unique
+
+
+def newest_good_backup(db_path: Path | None = None, extra_dirs=()) -> Path | None:
+    """The newest backup (in any known folder) that passes ``integrity_check``."""
+    candidates: list[BackupInfo] = []
+    for folder in [*map(Path, extra_dirs), *known_backup_dirs(db_path)]:
+        candidates += list_backups(folder)
+    candidates.sort(key=lambda b: b.taken_at, reverse=True)
+    for info in candidates:
+        if db_path is not None and info.path.resolve() == Path(db_path).resolve():
+            continue
+        if inspect_file(info.path, full=True).ok:
+            return info.path
+    return None
+
+
+def _fsync(path: Path) -> None:
+    with contextlib.suppress(OSError), path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
+    """Copy the register to ``dest_dir`` (online, safe while it is in use); verify; prune old ones.
+
+    Returns the path of the new, verified backup. Raises ``DatabaseError`` (Vietnamese) when the
+    folder can't be written, the disk is full, or the copy does not pass ``integrity_check``.
+    """
+    db_path = Path(db_path)
+    folder = Path(dest_dir) if dest_dir else default_backup_dir()
+    if not db_path.exists():
+        raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu {db_path} để sao lưu.")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"Không tạo được thư mục sao lưu {folder}: {exc.strerror}.") from exc
+    stamp = now().strftime("%Y-%m-%d_%H%M%S")
+    target = folder / f"{PREFIX}{stamp}{SUFFIX}"
+    n = 1
+    while target.exists():  # two backups in one second: never overwrite one
+        n += 1
+        target = folder / f"{PREFIX}{stamp}-{n}{SUFFIX}"
+    partial = target.with_name(target.name + ".dang-ghi")
+    try:
+        _copy_online(db_path, partial)
+        verdict = inspect_file(partial, full=True)
+        if not verdict.ok:
+            raise DatabaseError(
+                f"Bản sao lưu vừa ghi không đạt kiểm tra toàn vẹn ({verdict.problem}); "
+                "cơ sở dữ liệu hiện tại có thể đã hỏng. Bản sao lưu này bị bỏ."
+            )
+        _fsync(partial)
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        from core.db import describe_sqlite_error
+
+        raise DatabaseError(f"Sao lưu không thành công: {describe_sqlite_error(exc, folder)}") from exc
+    except OSError as exc:
+        raise DatabaseError(
+            f"Sao lưu không thành công: không ghi được vào {folder} ({exc.strerror})."
+        ) from exc
+    finally:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    _remember_dir(folder)
+    prune(folder)
+    return target
+
+
+def _copy_online(source: Path, target: Path) -> None:
+    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        src.execute("PRAGMA busy_timeout = 15000")
+        dst = sqlite3.connect(str(target))
+        try:
+            src.backup(dst)
+            # one self-contained file (no -wal beside it), whatever the source's journal mode
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def last_backup_at(dest_dir: str | Path) -> datetime | None:
+    backups = list_backups(dest_dir)
+    return backups[0].taken_at if backups else None
+
+
+def backup_if_due(db_path: str | Path, dest_dir: str | Path | None = None) -> Path | None:
+    """Back up once a day: when ``dest_dir`` has no backup from today. The window calls it on close."""
+    folder = Path(dest_dir) if dest_dir else default_backup_dir()
+    last = last_backup_at(folder)
+    if last is not None and last.date() >= now().date():
+        return None
+    return backup_now(db_path, folder)
+
+
+def backups_to_delete(backups: list[BackupInfo]) -> list[BackupInfo]:
+    """Retention: keep the newest backup of each of the 30 latest days and 12 latest months."""
+    keep: set[Path] = set()
+    days: set = set()
+    months: set = set()
+    for info in sorted(backups, key=lambda b: b.taken_at, reverse=True):
+        day = info.taken_at.date()
+        month = (day.year, day.month)
+        if day not in days and len(days) < KEEP_DAILY:
+            days.add(day)
+            keep.add(info.path)
+        if month not in months and len(months) < KEEP_MONTHLY:
+            months.add(month)
+            keep.add(info.path)
+    return [b for b in backups if b.path not in keep]
+
+
+def prune(dest_dir: str | Path) -> list[Path]:
+    """Delete backups retention no longer keeps; returns what was deleted."""
+    removed = []
+    for info in backups_to_delete(list_backups(dest_dir)):
+        with contextlib.suppress(OSError):
+            info.path.unlink()
+            removed.append(info.path)
+    return removed
+
+
+def _aside_name(db_path: Path) -> Path:
+    stamp = now().strftime("%Y-%m-%d_%H%M%S")
+    candidate = db_path.with_name(f"{db_path.stem}.truoc-khoi-phuc-{stamp}{db_path.suffix}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = db_path.with_name(f"{db_path.stem}.truoc-khoi-phuc-{stamp}-{n}{db_path.suffix}")
+    return candidate
+
+
+def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
+    """Put a backup in place of the register; returns where the current database was kept aside.
+
+    The backup is checked first (a healthy MotCua database, schema this version understands).
+    The current file and its ``-wal`` are renamed together (so the kept-aside copy still holds
+    its last commits); nothing is overwritten. Close every window on the file before restoring.
+    """
+    backup_file, db_path = Path(backup_file), Path(db_path)
+    if not backup_file.is_file():
+        raise DatabaseError(f"Không tìm thấy tệp sao lưu {backup_file}.")
+    verdict = inspect_file(backup_file, full=True)
+    if not verdict.ok:
+        raise DatabaseError(f"Không khôi phục từ {backup_file.name}: {verdict.problem}.")
+    if db_path.exists() and backup_file.resolve() == db_path.resolve():
+        raise DatabaseError("Tệp sao lưu chính là cơ sở dữ liệu đang dùng.")
+    incoming = db_path.with_name(db_path.name + ".khoi-phuc")
+    moved: list[tuple[Path, Path]] = []  # (from, to), undone if the last step fails
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(backup_file, incoming)
+        _fsync(incoming)
+        aside = _aside_name(db_path) if db_path.exists() else None
+        if aside is not None:
+            for ext in ("", "-wal", "-journal"):
+                side = Path(str(db_path) + ext)
+                if side.exists():
+                    os.replace(side, Path(str(aside) + ext))
+                    moved.append((side, Path(str(aside) + ext)))
+            with contextlib.suppress(OSError):
+                Path(str(db_path) + "-shm").unlink()
+        os.replace(incoming, db_path)
+    except OSError as exc:
+        for original, kept in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.replace(kept, original)
+        with contextlib.suppress(OSError):
+            incoming.unlink()
+        raise DatabaseError(
+            f"Khôi phục không thành công ({exc.strerror}); cơ sở dữ liệu hiện tại không bị thay đổi."
+        ) from exc
+    return aside

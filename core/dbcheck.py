@@ -1,0 +1,133 @@
+"""Checking a database file before MotCua writes to it.
+
+A register that lost power mid-write, or a file copied half-way from a USB stick, must be
+caught *before* a migration or an intake writes into it: writing to a damaged SQLite file
+can spread the damage. So the check opens the file read-only (``mode=ro``), looks at the
+header and runs ``PRAGMA quick_check``; a damaged file raises ``DamagedDatabaseError``,
+which names the newest backup that passes its own check, for the window to offer.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from core.errors import DatabaseError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+REQUIRED_TABLES = frozenset({"settings", "procedures", "users", "dossiers", "events", "audit_log"})
+
+
+class DamagedDatabaseError(DatabaseError):
+    """The file is not a healthy MotCua database; ``backup`` is the newest good backup, if any."""
+
+    def __init__(self, message: str, path: Path, backup: Path | None = None):
+        if backup is not None:
+            message += f" Bản sao lưu tốt gần nhất: {backup} (có thể khôi phục từ bản này)."
+        else:
+            message += " Không tìm thấy bản sao lưu nào còn tốt."
+        message += " MotCua không ghi gì vào tệp này."
+        super().__init__(message)
+        self.path = path
+        self.backup = backup
+
+
+@dataclass(frozen=True)
+class FileVerdict:
+    """What a read-only look at a database file found."""
+
+    ok: bool
+    problem: str = ""  # Vietnamese, empty when ok
+    schema_version: int = 0
+    dossiers: int = 0
+
+
+def _open_readonly(path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    conn.execute("PRAGMA busy_timeout = 15000")
+    return conn
+
+
+def header_problem(path: Path) -> str:
+    """A Vietnamese sentence when the first bytes are not an SQLite header, else ``""``."""
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(100)
+    except OSError as exc:
+        return f"không đọc được tệp ({exc.strerror})"
+    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
+        return "tệp không phải cơ sở dữ liệu SQLite (phần đầu tệp sai hoặc tệp bị cắt ngắn)"
+    page_size = int.from_bytes(head[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        return f"phần đầu tệp ghi cỡ trang {page_size} không hợp lệ"
+    size = path.stat().st_size
+    if size % page_size:
+        return "tệp bị cắt ngắn giữa chừng (kích thước không chia hết cho cỡ trang)"
+    return ""
+
+
+def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -> FileVerdict:
+    """Look at a database file without writing: header, quick/integrity check, MotCua tables.
+
+    ``full`` runs ``integrity_check`` (also checks every index against its table: used for
+    backups); otherwise ``quick_check`` (used at every open, where speed matters).
+    """
+    from core.schema import MIGRATIONS
+
+    path = Path(path)
+    problem = header_problem(path)
+    if problem:
+        return FileVerdict(False, problem)
+    try:
+        conn = _open_readonly(path)
+    except sqlite3.Error as exc:
+        return FileVerdict(False, f"không mở được tệp ({exc})")
+    try:
+        pragma = "integrity_check" if full else "quick_check"
+        rows = conn.execute(f"PRAGMA {pragma}(5)").fetchall()
+        if rows != [("ok",)]:
+            detail = "; ".join(str(r[0]) for r in rows[:3])
+            return FileVerdict(False, f"kiểm tra toàn vẹn báo lỗi ({detail})")
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if not motcua:
+            return FileVerdict(True, schema_version=version)
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if version < 1 or not tables >= REQUIRED_TABLES:
+            return FileVerdict(False, "tệp là SQLite nhưng không phải cơ sở dữ liệu MotCua", version)
+        if version > len(MIGRATIONS):
+            return FileVerdict(
+                False, f"tệp do phiên bản MotCua mới hơn tạo (lược đồ {version})", version
+            )
+        count = conn.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0]
+        return FileVerdict(True, schema_version=version, dossiers=count)
+    except sqlite3.Error as exc:
+        return FileVerdict(False, f"kiểm tra toàn vẹn báo lỗi ({exc})")
+    finally:
+        conn.close()
+
+
+def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> None:
+    """Refuse a damaged existing file (raise ``DamagedDatabaseError``); new/empty files pass.
+
+    Called by ``core.db.connect`` before it opens a file for writing, so a damaged file is
+    never migrated or written to. ``backup_dirs`` add places to look for a good backup.
+    """
+    path = Path(path)
+    try:
+        if not path.exists() or path.stat().st_size == 0:
+            return  # a new register: SQLite creates it
+    except OSError as exc:
+        raise DatabaseError(f"Không đọc được tệp cơ sở dữ liệu {path}: {exc.strerror}") from exc
+    verdict = inspect_file(path, motcua=False)
+    if verdict.ok:
+        return
+    from core.backup import newest_good_backup
+
+    raise DamagedDatabaseError(
+        f"Cơ sở dữ liệu {path} bị hỏng: {verdict.problem}.",
+        path,
+        newest_good_backup(path, extra_dirs=backup_dirs),
+    )
