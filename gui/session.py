@@ -24,6 +24,9 @@ class Session(QObject):
         self.db_path = Path(db_path) if db_path else register.store.path
         self._user: User | None = None
         self.current_code = ""  # the dossier the user last opened (for difficulty notes)
+        from gui.printing import PrintService
+
+        self.printing = PrintService(self)
 
     @property
     def user(self) -> User:

@@ -66,3 +66,28 @@ def type_text(widget, text: str) -> None:
             key = int(Qt.Key.Key_Space)
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def pdf_qr_codes(path) -> list[str]:
+    """Decode the QR codes on each page of a PDF the printer wrote (rendered with pypdfium2)."""
+    import pypdfium2 as pdfium
+    import zxingcpp
+
+    found = []
+    doc = pdfium.PdfDocument(str(path))
+    for page in doc:
+        image = page.render(scale=2).to_pil()
+        found += [r.text for r in zxingcpp.read_barcodes(image)]
+    doc.close()
+    return found
+
+
+@pytest.fixture
+def gui_session(register, clerk, fake_prompts, tmp_path):
+    """A clerk logged in; printing goes to tmp_path/printed.pdf."""
+    from gui.session import Session
+
+    session = Session(register)
+    session.set_user(clerk)
+    session.printing.output_pdf = tmp_path / "printed.pdf"
+    return session

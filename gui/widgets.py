@@ -1,0 +1,79 @@
+"""Small widgets shared by the screens: a field with its live validation message, headings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+
+from core.errors import MotCuaError
+
+ERROR_STYLE = "color: #b00020; font-size: 12px;"
+OK_STYLE = "color: #1b7f3b; font-size: 12px;"
+
+
+class CheckedField(QWidget):
+    """A line edit whose value is checked by a core validator as the user types.
+
+    The message shows once the user has left the field (or on save), and disappears as soon as the
+    value is right, so half-typed numbers don't shout while the clerk is still typing.
+    """
+
+    def __init__(self, check: Callable[[str], object] | None = None, placeholder: str = "", parent=None):
+        super().__init__(parent)
+        self.check = check
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.message = QLabel()
+        self.message.setStyleSheet(ERROR_STYLE)
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.touched = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(1)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.message)
+        self.setFocusProxy(self.edit)
+        self.edit.textChanged.connect(lambda _t: self.validate(show=self.touched))
+        self.edit.editingFinished.connect(self._left)
+
+    def _left(self) -> None:
+        self.touched = bool(self.edit.text().strip()) or self.touched
+        self.validate(show=self.touched)
+
+    def text(self) -> str:
+        return self.edit.text()
+
+    def setText(self, text: str) -> None:
+        self.edit.setText(text)
+
+    def clear(self) -> None:
+        self.touched = False
+        self.edit.clear()
+        self.show_error("")
+
+    def validate(self, show: bool = True) -> str:
+        """Run the check; returns the error text ("" when fine) and shows it if ``show``."""
+        problem = ""
+        if self.check is not None:
+            try:
+                self.check(self.edit.text())
+            except MotCuaError as exc:
+                problem = exc.message
+        if show or not problem:
+            self.show_error(problem)
+        return problem
+
+    def show_error(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+        self.edit.setStyleSheet("border: 1px solid #b00020;" if text else "")
+
+
+def heading(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setStyleSheet("font-size: 18px; font-weight: 600; color: #1f3b57; padding: 2px 0 6px 0;")
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
+    return label

@@ -1,0 +1,105 @@
+"""Intake screen: type-ahead, live validation, due moment, save and print by keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from core.model import Status
+from gui.views.intake import IntakeView
+from tests.gui_helpers import pdf_qr_codes, type_text
+
+pytest_plugins = ["tests.gui_helpers"]
+
+
+def make_view(qtbot, session):
+    view = IntakeView(session)
+    qtbot.addWidget(view)
+    with qtbot.waitActive(view):
+        view.show()
+        view.activateWindow()
+    return view
+
+
+def test_type_ahead_is_accent_insensitive_over_code_and_name(qtbot, gui_session):
+    view = make_view(qtbot, gui_session)
+    type_text(view.procedure_edit, "khai sinh")
+    names = [view.matches.procedure_at(r).name for r in range(view.matches.rowCount())]
+    assert "Đăng ký khai sinh" in names and all("khai sinh" in n.lower() for n in names)
+    view.procedure_edit.clear()
+    type_text(view.procedure_edit, "đăng ký kết hôn")
+    assert view.matches.procedure_at(0).name == "Đăng ký kết hôn"
+    view.procedure_edit.clear()
+    type_text(view.procedure_edit, "1.0008")
+    assert view.matches.procedure_at(0).code == "1.000894"
+
+
+def test_arrows_and_enter_choose_a_procedure_and_fill_checklist_and_due(qtbot, gui_session):
+    view = make_view(qtbot, gui_session)
+    type_text(view.procedure_edit, "khai")
+    first = view.matches.procedure_at(0)
+    second = view.matches.procedure_at(1)
+    qtbot.keyClick(view.procedure_edit, Qt.Key.Key_Down)
+    qtbot.keyClick(view.procedure_edit, Qt.Key.Key_Return)
+    assert view.procedure == second != first
+    assert view.documents.count() == len(second.documents)
+    assert all(
+        view.documents.item(i).checkState() == Qt.CheckState.Checked for i in range(view.documents.count())
+    )
+    reg = gui_session.register
+    expected = reg.due_for(second.code, reg.now())
+    assert f"{expected:%d/%m/%Y}" in view.due_label.text()
+    assert expected.strftime("%H:%M") in view.due_label.text()
+
+
+def test_live_validation_messages_per_field(qtbot, gui_session):
+    view = make_view(qtbot, gui_session)
+    qtbot.keyClicks(view.id_number.edit, "0011900")
+    assert not view.id_number.message.isVisible(), "no message while still typing"
+    view.id_number.edit.editingFinished.emit()
+    assert "12 chữ số" in view.id_number.message.text()
+    qtbot.keyClicks(view.id_number.edit, "12345")
+    assert view.id_number.message.text() == "", "message goes as soon as the value is right"
+    view.birth_year.setText("1985")
+    assert "không khớp năm sinh" in view.id_number.message.text()
+    view.phone.edit.editingFinished.emit()
+    qtbot.keyClicks(view.phone.edit, "0123")
+    view.phone.edit.editingFinished.emit()
+    assert "di động" in view.phone.message.text()
+    qtbot.keyClicks(view.email.edit, "abc")
+    view.email.edit.editingFinished.emit()
+    assert "email" in view.email.message.text().lower()
+
+
+def test_save_refuses_incomplete_form_and_points_at_fields(qtbot, gui_session):
+    view = make_view(qtbot, gui_session)
+    assert view.save() is None
+    assert "Thủ tục" in view.applicant.message.text() or view.form_message.text()
+    type_text(view.procedure_edit, "khai sinh")
+    qtbot.keyClick(view.procedure_edit, Qt.Key.Key_Return)
+    assert view.save() is None
+    assert "chưa nhập họ tên" in view.applicant.message.text()
+    assert gui_session.register.store.dossier_count() == 0
+
+
+def test_ctrl_enter_saves_and_prints_the_receipt(qtbot, gui_session, tmp_path):
+    view = make_view(qtbot, gui_session)
+    view.focus_first()
+    type_text(view.procedure_edit, "khai sinh")
+    qtbot.keyClick(view.procedure_edit, Qt.Key.Key_Return)
+    type_text(view.applicant.edit, "Trần Thị Bình")
+    type_text(view.id_number.edit, "001190012345")
+    type_text(view.phone.edit, "0912 345 678")
+    type_text(view.address.edit, "Số 5 Âu Cơ, Tây Hồ")
+    item = view.documents.item(view.documents.count() - 1)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    kept = [view.documents.item(i).text() for i in range(view.documents.count() - 1)]
+    qtbot.keyClick(view.note, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    reg = gui_session.register
+    assert reg.store.dossier_count() == 1
+    d = reg.dossier(view.last_dossier.code)
+    assert d.applicant == "Trần Thị Bình" and d.phone == "0912345678" and d.status == Status.RECEIVED
+    assert list(d.documents) == kept
+    assert d.code in view.last_label.text()
+    assert pdf_qr_codes(tmp_path / "printed.pdf")[0] == d.code
+    assert any(e.kind == "printed" and e.data["form"] == "01" for e in d.events)
+    assert view.procedure is None and view.applicant.text() == "" and view.procedure_edit.hasFocus()
