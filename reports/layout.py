@@ -292,11 +292,20 @@ class Sheet:
             self.repeat = None
 
 
+QR_MASK = 2  # vertical stripes every 3 columns; any of the eight is valid
+
+
 def qr_matrix(data: str) -> list[list[bool]]:
-    """The QR modules (medium error correction: survives a creased or stamped receipt)."""
+    """The QR modules (medium error correction: survives a creased or stamped receipt).
+
+    One fixed mask pattern instead of ReportLab's search over all eight: the standard allows any
+    mask (the decoder reads it from the format bits), and the search, in pure Python, cost more
+    than the rest of the receipt. Tests decode many codes to show it scans.
+    """
     code = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
     code.addData(data)
-    code.make()
+    code.version = code.calculate_version()
+    code.makeImpl(False, QR_MASK)
     n = code.getModuleCount()
     return [[bool(code.isDark(r, c)) for c in range(n)] for r in range(n)]
 

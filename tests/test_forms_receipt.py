@@ -165,3 +165,15 @@ def test_failed_write_records_nothing(register, clerk, long_dossier, tmp_path):
     with pytest.raises(OSError):
         print_receipt(register, long_dossier.code, clerk, tmp_path / "no-such-folder" / "x.pdf")
     assert not [e for e in register.dossier(long_dossier.code).events if e.kind.value == "printed"]
+
+
+def test_fixed_mask_qr_scans_for_many_codes():
+    """The encoder uses one fixed mask (speed): decode codes of every shape to show it still scans."""
+    from reports.surfaces import PillowSurface
+
+    codes = [f"000.17.22.H56-2611{d:02d}-{n:04d}" for d in range(1, 31) for n in (1, 37, 999, 9999)]
+    codes += ["X1-260101-0001", "H56.99-991231-1234", "ABCDEFGHIJKLM-261123-0042"]
+    for code in codes:
+        surface = PillowSurface((120, 120), dpi=144)
+        surface.qr(10, 10, 100, code)
+        assert [c.text for c in zxingcpp.read_barcodes(surface.image)] == [code]
