@@ -162,10 +162,10 @@ def test_retention_keeps_30_daily_and_12_monthly():
     assert all(b.taken_at.hour == 17 for b in kept)  # the newest of each day
     last30 = {(newest - timedelta(days=i)).date() for i in range(30)}
     assert last30 <= days
-    assert len(kept) == len(
-        last30
-        | {max(x.taken_at for x in kept if (x.taken_at.year, x.taken_at.month) == m).date() for m in months}
-    )
+    month_ends = {
+        max(x.taken_at for x in infos if (x.taken_at.year, x.taken_at.month) == m).date() for m in months
+    }
+    assert days == last30 | month_ends and len(kept) == len(days)  # one file per kept day
 
 
 def test_prune_deletes_real_files(register, db_path, tmp_path, monkeypatch):
