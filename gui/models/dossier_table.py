@@ -1,0 +1,127 @@
+"""The dossier table's model: a window onto SQL, never the whole register in memory.
+
+Filtering, searching and sorting are a ``DossierQuery`` run by the register; the model asks for the
+row count, then fetches 200-row pages as the view paints them, keeping the last few pages. A reset
+(new query, new sort, or a change written) drops the cache.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from dataclasses import replace
+from datetime import datetime
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor
+
+from core.model import Dossier
+from core.register import Register
+from core.store import DossierQuery
+from gui import fmt
+
+PAGE = 200
+KEEP_PAGES = 12
+ROOT = QModelIndex()
+DossierRole = Qt.ItemDataRole.UserRole + 1
+OVERDUE_TEXT = QBrush(QColor("#b00020"))
+OVERDUE_BACK = QBrush(QColor("#fde8ea"))
+
+# (header, sort key in core.store.DOSSIER_SORT_COLUMNS, value)
+COLUMNS = [
+    ("Mã hồ sơ", "code", lambda d: d.code),
+    ("Người nộp", "applicant", lambda d: d.applicant),
+    ("Thủ tục", "procedure", lambda d: d.procedure_name),
+    ("Nhận lúc", "received_at", lambda d: fmt.moment(d.received_at)),
+    ("Hẹn trả", "due_at", lambda d: fmt.moment(d.due_at)),
+    ("Trạng thái", "status", lambda d: d.status.label),
+    ("Điện thoại", "phone", lambda d: d.phone),
+]
+
+
+class DossierTableModel(QAbstractTableModel):
+    def __init__(self, register: Register, parent=None):
+        super().__init__(parent)
+        self.register = register
+        self.query = DossierQuery(limit=PAGE)
+        self.total = 0
+        self.now: datetime = register.now()
+        self.pages: OrderedDict[int, list[Dossier]] = OrderedDict()
+        self.fetches = 0  # pages read from SQL (the benchmark and tests look at it)
+
+    # --- query -------------------------------------------------------------------------------
+    def set_query(self, query: DossierQuery) -> None:
+        self.query = replace(query, limit=PAGE, offset=0)
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Re-count and drop cached pages (after a change or a new query)."""
+        self.beginResetModel()
+        self.now = self.register.now()
+        self.pages.clear()
+        self.total = self.register.count(replace(self.query, now=self.now))
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.query = replace(
+            self.query, sort=COLUMNS[column][1], descending=order == Qt.SortOrder.DescendingOrder
+        )
+        self.refresh()
+
+    # --- rows --------------------------------------------------------------------------------
+    def dossier_at(self, row: int) -> Dossier | None:
+        if not 0 <= row < self.total:
+            return None
+        number = row // PAGE
+        page = self.pages.get(number)
+        if page is None:
+            q = replace(self.query, offset=number * PAGE, limit=PAGE, now=self.now)
+            page = self.register.query(q)
+            self.fetches += 1
+            self.pages[number] = page
+            while len(self.pages) > KEEP_PAGES:
+                self.pages.popitem(last=False)
+        else:
+            self.pages.move_to_end(number)
+        i = row - number * PAGE
+        return page[i] if i < len(page) else None
+
+    def row_of(self, code: str) -> int:
+        """Row of a code among the cached pages, or -1."""
+        for number, page in self.pages.items():
+            for i, d in enumerate(page):
+                if d.code == code:
+                    return number * PAGE + i
+        return -1
+
+    # --- Qt ----------------------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else self.total
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.tr(COLUMNS[section][0])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        d = self.dossier_at(index.row())
+        if d is None:
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return COLUMNS[index.column()][2](d)
+        if role == DossierRole:
+            return d
+        overdue = d.is_overdue(self.now)
+        if role == Qt.ItemDataRole.ForegroundRole and overdue:
+            return OVERDUE_TEXT
+        if role == Qt.ItemDataRole.BackgroundRole and overdue:
+            return OVERDUE_BACK
+        if role == Qt.ItemDataRole.ToolTipRole and overdue:
+            return self.tr("Quá hạn từ {t}").format(t=fmt.moment(d.due_at))
+        return None

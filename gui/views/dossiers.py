@@ -1,0 +1,255 @@
+"""Dossiers: the whole register in one table (SQL-paged), quick filters, search as you type,
+a detail pane with the timeline, and a button for every life-cycle step allowed now.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QGridLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import MotCuaError
+from core.lifecycle import STEPS, allowed_actions
+from core.model import OPEN_STATUSES, Dossier
+from core.store import QuickFilter
+from gui.dialogs.apology import ApologyDialog
+from gui.dialogs.step import StepDialog
+from gui.forms_print import FORM_TITLES, print_dossier_form, printable_forms
+from gui.models.dossier_table import DossierTableModel
+from gui.prompts import prompts
+from gui.session import Session
+from gui.views.detail import detail_html
+from gui.widgets import heading
+
+SEARCH_DELAY_MS = 150
+QUICK = [
+    QuickFilter.ALL,
+    QuickFilter.RECEIVED_TODAY,
+    QuickFilter.DUE_TODAY,
+    QuickFilter.DUE_SOON,
+    QuickFilter.OVERDUE,
+    QuickFilter.AWAITING_SUPPLEMENT,
+    QuickFilter.READY_TO_RETURN,
+]
+
+
+class DossiersView(QWidget):
+    def __init__(self, session: Session, window=None):
+        super().__init__()
+        self.session = session
+        self.window_ = window
+        self.current: Dossier | None = None
+        self.model = DossierTableModel(session.register, self)
+
+        self.search = QLineEdit()
+        self.search.setObjectName("search")
+        self.search.setPlaceholderText(
+            self.tr("Tìm theo mã hồ sơ, tên người nộp, số CCCD, điện thoại (không cần dấu)  — F3")
+        )
+        self.search.setClearButtonEnabled(True)
+        self.search_timer = QTimer(self)
+        self.search_timer.setSingleShot(True)
+        self.search_timer.setInterval(SEARCH_DELAY_MS)
+        self.search_timer.timeout.connect(self.apply_query)
+        self.search.textChanged.connect(lambda _t: self.search_timer.start())
+        self.search.returnPressed.connect(self._search_now)
+
+        self.quick_group = QButtonGroup(self)
+        self.quick_group.setExclusive(True)
+        quick_row = QHBoxLayout()
+        for i, q in enumerate(QUICK):
+            button = QPushButton(self.tr(q.label))
+            button.setCheckable(True)
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            button.setProperty("quick", q.value)
+            self.quick_group.addButton(button, i)
+            quick_row.addWidget(button)
+        quick_row.addStretch(1)
+        self.quick_group.button(0).setChecked(True)
+        self.quick_group.idClicked.connect(lambda _i: self.apply_query())
+        self.count_label = QLabel()
+        self.count_label.setObjectName("count")
+        quick_row.addWidget(self.count_label)
+
+        self.table = QTableView()
+        self.table.setObjectName("table")
+        self.table.setModel(self.model)
+        self.table.setSortingEnabled(True)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(24)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        for col, width in enumerate((190, 170, 260, 120, 120, 120, 100)):
+            header.resizeSection(col, width)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_row(cur.row()))
+
+        self.detail = QTextBrowser()
+        self.detail.setObjectName("detail")
+        self.actions_box = QWidget()
+        self.actions_layout = QGridLayout(self.actions_box)
+        self.actions_layout.setContentsMargins(0, 0, 0, 0)
+        self.forms_box = QWidget()
+        self.forms_layout = QGridLayout(self.forms_box)
+        self.forms_layout.setContentsMargins(0, 0, 0, 0)
+        side = QWidget()
+        side_layout = QVBoxLayout(side)
+        side_layout.setContentsMargins(6, 0, 0, 0)
+        side_layout.addWidget(self.detail, 1)
+        side_layout.addWidget(QLabel(self.tr("<b>Thao tác</b>")))
+        side_layout.addWidget(self.actions_box)
+        side_layout.addWidget(QLabel(self.tr("<b>In phiếu</b>")))
+        side_layout.addWidget(self.forms_box)
+        splitter = QSplitter()
+        splitter.addWidget(self.table)
+        splitter.addWidget(side)
+        splitter.setStretchFactor(0, 3)
+        splitter.setStretchFactor(1, 2)
+        splitter.setSizes([720, 440])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.addWidget(heading(self.tr("Hồ sơ")))
+        layout.addWidget(self.search)
+        layout.addLayout(quick_row)
+        layout.addWidget(splitter, 1)
+        session.changed.connect(self.reload)
+        self.apply_query()
+
+    # --- screen protocol ---------------------------------------------------------------------
+    def focus_first(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def activated(self) -> None:
+        self.reload()
+
+    # --- query -------------------------------------------------------------------------------
+    def quick_filter(self) -> QuickFilter:
+        return QUICK[max(0, self.quick_group.checkedId())]
+
+    def set_quick_filter(self, q: QuickFilter) -> None:
+        self.quick_group.button(QUICK.index(q)).setChecked(True)
+        self.apply_query()
+
+    def _search_now(self) -> None:
+        self.search_timer.stop()
+        self.apply_query()
+        if self.model.total:
+            self.table.setFocus()
+            self.select_row(0)
+
+    def apply_query(self) -> None:
+        q = replace(self.model.query, text=self.search.text(), quick=self.quick_filter())
+        self.model.set_query(q)
+        self._after_reset()
+
+    def reload(self) -> None:
+        code = self.current.code if self.current else ""
+        self.model.refresh()
+        self._after_reset(code)
+
+    def _after_reset(self, keep_code: str = "") -> None:
+        self.count_label.setText(self.tr("{n} hồ sơ").format(n=f"{self.model.total:,}".replace(",", ".")))
+        row = self.model.row_of(keep_code) if keep_code else -1
+        if row < 0 and keep_code:
+            self.model.dossier_at(0)
+            row = self.model.row_of(keep_code)
+        if row >= 0:
+            self.select_row(row)
+        else:
+            self.show_dossier(None)
+
+    def select_row(self, row: int) -> None:
+        index = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows
+        )
+        self.table.scrollTo(index)
+        self.show_row(row)
+
+    # --- detail ------------------------------------------------------------------------------
+    def show_row(self, row: int) -> None:
+        d = self.model.dossier_at(row)
+        self.show_dossier(self.session.register.dossier(d.code) if d else None)
+
+    def open_code(self, code: str) -> None:
+        """Show one dossier (from the return screen or a search) with its actions."""
+        self.search.blockSignals(True)
+        self.search.setText(code)
+        self.search.blockSignals(False)
+        self.quick_group.button(0).setChecked(True)
+        self.apply_query()
+        if self.model.total:
+            self.select_row(0)
+
+    def show_dossier(self, d: Dossier | None) -> None:
+        self.current = d
+        for layout in (self.actions_layout, self.forms_layout):
+            while layout.count():
+                layout.takeAt(0).widget().deleteLater()
+        if d is None:
+            self.detail.setHtml(self.tr("<p style='color:#777'>Chọn một hồ sơ để xem chi tiết.</p>"))
+            return
+        self.session.current_code = d.code
+        self.detail.setHtml(detail_html(d, self.session.register.now()))
+        buttons = [(step.label, step.action) for step in allowed_actions(d.status)]
+        if d.status in OPEN_STATUSES and d.is_overdue(self.session.register.now()):
+            buttons.append((self.tr("Xin lỗi, hẹn lại"), "apology"))
+        for i, (label, action) in enumerate(buttons):
+            button = QPushButton(label)
+            button.setObjectName(f"action-{action}")
+            button.clicked.connect(lambda _c=False, a=action: self.run_action(a))
+            self.actions_layout.addWidget(button, i // 3, i % 3)
+        for i, form in enumerate(printable_forms(d)):
+            button = QPushButton(self.tr(FORM_TITLES[form]))
+            button.setObjectName(f"form-{form}")
+            button.clicked.connect(lambda _c=False, f=form: self.print_form(f))
+            self.forms_layout.addWidget(button, i // 2, i % 2)
+
+    # --- actions -----------------------------------------------------------------------------
+    def run_action(self, action: str) -> Dossier | None:
+        d = self.current
+        if d is None:
+            return None
+        if action == "apology":
+            dialog = ApologyDialog(self.session, d, self)
+            if prompts().exec_dialog(dialog):
+                self.session.notify()
+            return self.current
+        dialog = StepDialog(self.session, d, STEPS[action], self)
+        if not prompts().exec_dialog(dialog) or dialog.result_dossier is None:
+            return None
+        form = dialog.print_form
+        self.session.notify()
+        if form:
+            self.print_form(form)
+        return dialog.result_dossier
+
+    def print_form(self, form: str) -> bool:
+        if self.current is None:
+            return False
+        try:
+            return print_dossier_form(self.session, self, self.current.code, form)
+        except MotCuaError as exc:  # pragma: no cover - print_dossier_form reports its own errors
+            prompts().error(self, exc.message)
+            return False

@@ -1,0 +1,182 @@
+"""Dossiers screen: SQL-paged table, sorting, quick filters, search, overdue marks, steps and forms."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from PySide6.QtCore import Qt
+
+from core.model import Status
+from core.store import QuickFilter
+from gui.dialogs.apology import ApologyDialog
+from gui.dialogs.step import StepDialog
+from gui.models.dossier_table import PAGE, DossierTableModel
+from gui.views.dossiers import DossiersView
+from tests.conftest import at, make_form
+from tests.gui_helpers import type_text
+
+pytest_plugins = ["tests.gui_helpers"]
+
+
+def fill(register, clerk, clock, n=5):
+    codes = []
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Đức Cường", "Phạm Thu Dung", "Đỗ Minh Hải"]
+    for i in range(n):
+        clock.set(f"2026-11-{16 + i % 5:02d}T09:{i % 60:02d}:00")
+        procedure = "1.001193" if i % 2 else "1.004222"  # khai sinh: same day, so overdue by now
+        d = register.intake(
+            make_form(procedure, applicant=names[i % len(names)], phone=f"09123456{i % 100:02d}"), clerk
+        )
+        codes.append(d.code)
+    clock.set("2026-11-23T10:00:00")
+    return codes
+
+
+def make_view(qtbot, session):
+    view = DossiersView(session)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    return view
+
+
+def test_model_pages_through_sql_and_sorts_in_sql(qtbot, register, clerk, clock):
+    fill(register, clerk, clock, n=450)
+    model = DossierTableModel(register)
+    model.refresh()
+    assert model.rowCount() == 450
+    assert model.fetches == 0, "nothing read before a row is shown"
+    last = model.index(449, 0).data()
+    assert model.fetches == 1, "only the page holding the row"
+    model.index(0, 0).data()
+    assert model.fetches == 2 and len(model.pages) == 2
+    model.sort(0, Qt.SortOrder.AscendingOrder)
+    codes = [model.index(r, 0).data() for r in range(PAGE + 5)]
+    assert codes == sorted(codes)
+    model.sort(0, Qt.SortOrder.DescendingOrder)
+    assert model.index(0, 0).data() == max(codes[-1], last, model.index(0, 0).data())
+    model.sort(1, Qt.SortOrder.AscendingOrder)
+    names = [model.index(r, 1).data() for r in range(0, 450, 40)]
+    assert model.query.sort == "applicant"
+    assert names[0] <= names[-1]
+
+
+def test_search_is_debounced_accent_insensitive_and_quick_filters(qtbot, gui_session, clerk, clock):
+    reg = gui_session.register
+    codes = fill(reg, clerk, clock, n=5)
+    view = make_view(qtbot, gui_session)
+    assert view.model.rowCount() == 5
+    type_text(view.search, "le duc")
+    assert view.model.rowCount() == 5, "not yet: the search waits for the typing to stop"
+    qtbot.waitUntil(lambda: view.model.rowCount() == 1, timeout=2000)
+    assert view.model.index(0, 1).data() == "Lê Đức Cường"
+    view.search.clear()
+    qtbot.waitUntil(lambda: view.model.rowCount() == 5, timeout=2000)
+    reg.apply(codes[0], "resolve", clerk)
+    gui_session.notify()
+    view.set_quick_filter(QuickFilter.READY_TO_RETURN)
+    assert view.model.rowCount() == 1 and view.model.index(0, 0).data() == codes[0]
+    view.set_quick_filter(QuickFilter.OVERDUE)
+    overdue = view.model.rowCount()
+    assert overdue >= 1
+    row_due = view.model.dossier_at(0).due_at
+    assert row_due < reg.now()
+    assert view.model.index(0, 0).data(Qt.ItemDataRole.ForegroundRole).color().name() == "#b00020"
+    view.set_quick_filter(QuickFilter.RECEIVED_TODAY)
+    assert view.model.rowCount() == 0
+    assert "0 hồ sơ" in view.count_label.text()
+
+
+def test_detail_shows_timeline_and_only_allowed_actions(
+    qtbot, gui_session, clerk, clock, fake_prompts, tmp_path
+):
+    reg = gui_session.register
+    codes = fill(reg, clerk, clock, n=3)
+    view = make_view(qtbot, gui_session)
+    view.open_code(codes[1])
+    assert view.current.code == codes[1]
+    html = view.detail.toHtml()
+    assert "Tiếp nhận hồ sơ" in html and "Nguyễn Thị Thu Hà" in html
+    actions = {b.objectName() for b in view.actions_box.findChildren(type(view.quick_group.button(0)))}
+    assert "action-handover" in actions and "action-return" not in actions
+
+    def hand_over(dialog):
+        assert isinstance(dialog, StepDialog)
+        dialog.to_officer.setText("Công chức Tư pháp - Hộ tịch")
+        return dialog.submit()
+
+    fake_prompts.dialog_hook = hand_over
+    view.run_action("handover")
+    assert reg.dossier(codes[1]).status == Status.IN_PROGRESS
+    assert "Chuyển xử lý" in view.detail.toHtml()
+
+    def supplement_without_reason(dialog):
+        dialog.missing.item(0).setCheckState(Qt.CheckState.Checked)
+        assert not dialog.submit()
+        assert "Lý do" in dialog.message.text()
+        dialog.note.setPlainText("Thiếu giấy chứng sinh bản chính")
+        return dialog.submit()
+
+    fake_prompts.dialog_hook = supplement_without_reason
+    view.run_action("supplement")
+    d = reg.dossier(codes[1])
+    assert d.status == Status.AWAITING_SUPPLEMENT
+    assert gui_session.printing.printed[-1].startswith("Phiếu yêu cầu bổ sung (Mẫu 02)")
+    assert (tmp_path / "printed.pdf").stat().st_size > 1000
+    assert any(e.kind == "printed" and e.data["form"] == "02" for e in d.events)
+    forms = {b.objectName() for b in view.forms_box.findChildren(type(view.quick_group.button(0)))}
+    assert {"form-01", "form-02", "form-05"} <= forms
+
+
+def test_resolve_then_return_and_control_sheet(qtbot, gui_session, clerk, clock, fake_prompts):
+    reg = gui_session.register
+    codes = fill(reg, clerk, clock, n=2)
+    view = make_view(qtbot, gui_session)
+    view.open_code(codes[0])
+
+    def resolve(dialog):
+        assert dialog.signed_by.currentText() == "Phạm Quang Vinh"
+        return dialog.submit()
+
+    fake_prompts.dialog_hook = resolve
+    view.run_action("resolve")
+    assert reg.dossier(codes[0]).signed_by == "Phạm Quang Vinh"
+
+    def give_back(dialog):
+        dialog.receiver.setText("Nguyễn Văn Nhận")
+        dialog.satisfaction.setCurrentIndex(3)
+        return dialog.submit()
+
+    fake_prompts.dialog_hook = give_back
+    view.run_action("return")
+    d = reg.dossier(codes[0])
+    assert d.status == Status.RETURNED and d.receiver_name == "Nguyễn Văn Nhận"
+    assert d.satisfaction.label == "Rất hài lòng"
+    assert view.print_form("05")
+    assert any(e.kind == "printed" and e.data["form"] == "05" for e in reg.dossier(codes[0]).events)
+
+
+def test_apology_for_an_overdue_dossier_records_and_prints_form_04(
+    qtbot, gui_session, clerk, clock, fake_prompts
+):
+    reg = gui_session.register
+    clock.set("2026-11-02T09:00:00")
+    code = reg.intake(make_form(procedure_code="1.004873"), clerk).code
+    clock.set("2026-11-23T10:00:00")
+    view = make_view(qtbot, gui_session)
+    view.open_code(code)
+    assert view.actions_box.findChild(type(view.quick_group.button(0)), "action-apology") is not None
+
+    def apologise(dialog):
+        assert isinstance(dialog, ApologyDialog)
+        assert not dialog.submit()
+        dialog.reason.setText("Chờ xác minh thông tin tại nơi cư trú cũ")
+        dialog.when.setDateTime(dialog.when.dateTime().addDays(1))
+        return dialog.submit()
+
+    fake_prompts.dialog_hook = apologise
+    view.run_action("apology")
+    d = reg.dossier(code)
+    assert d.new_appointment_at is not None and d.new_appointment_at > d.due_at + timedelta(days=1)
+    assert any(e.kind == "printed" and e.data["form"] == "04" for e in d.events)
+    assert d.new_appointment_at > at("2026-11-23T10:00")
