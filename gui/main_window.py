@@ -53,10 +53,21 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.db_label)
         session.user_changed.connect(self._update_status)
         self._update_status()
+        self.add_shortcut("F8", self.note_difficulty)
         if build_screens:
             from gui.screens import add_standard_screens
 
             add_standard_screens(self)
+
+    def note_difficulty(self) -> bool:
+        """F8 anywhere: note a difficulty tied to the dossier in hand (or a procedure)."""
+        from gui.dialogs.difficulty import DifficultyDialog
+        from gui.prompts import prompts
+
+        done = prompts().exec_dialog(DifficultyDialog(self.session, self))
+        if done:
+            self.show_message(self.tr("Đã ghi vướng mắc."))
+        return done
 
     # --- screens ---------------------------------------------------------------------------
     def add_screen(self, key: str, widget: QWidget, title: str, shortcut: str = "") -> QWidget:
