@@ -177,6 +177,9 @@ class Smoke:
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+            err = proc.stderr.read().decode("utf-8", "replace")
+            if "Traceback" in err:
+                raise StepFailed(f"the window is up but raised:\n{err}") from None
             return f"window still running after {WINDOW_GRACE_S} s on the offscreen platform; closed"
         err = proc.stderr.read().decode("utf-8", "replace")
         raise StepFailed(f"the window exited with {proc.returncode} at start-up:\n{err}")
