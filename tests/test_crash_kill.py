@@ -28,7 +28,9 @@ ROOT = Path(__file__).resolve().parent.parent
 KILLS = 24
 
 CHILD_SCRIPT = """
+import os
 import sys
+import time
 from datetime import datetime, timedelta
 from core.model import IntakeForm
 from core.register import Register
@@ -40,6 +42,9 @@ clerk = reg.user(login)
 moment = datetime(2026, 1, 5, 8, 0, tzinfo=VN_TZ) + timedelta(days=day)
 sys.stdout.write("ready\\n")
 sys.stdout.flush()
+go = os.environ.get("MOTCUA_TEST_GO")  # a start line, so two children really write at once
+while go and not os.path.exists(go):
+    time.sleep(0.002)
 for i in range(count):
     d = reg.intake(
         IntakeForm(
@@ -70,8 +75,10 @@ def prepare(tmp_path: Path) -> tuple[Path, Path]:
     return db, script
 
 
-def spawn(script: Path, db: Path, count: int, tag: str, day: int) -> subprocess.Popen:
+def spawn(script: Path, db: Path, count: int, tag: str, day: int, go: Path | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+    if go is not None:
+        env["MOTCUA_TEST_GO"] = str(go)
     return subprocess.Popen(
         [sys.executable, str(script), str(db), "canbo1", str(count), tag, str(day)],
         stdout=subprocess.PIPE,

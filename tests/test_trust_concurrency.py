@@ -13,7 +13,11 @@ PER_PROCESS = 200
 
 def test_two_processes_take_400_distinct_codes(tmp_path):
     db, script = prepare(tmp_path)
-    children = [spawn(script, db, PER_PROCESS, tag, 0) for tag in ("A", "B")]
+    go = tmp_path / "go"
+    children = [spawn(script, db, PER_PROCESS, tag, 0, go) for tag in ("A", "B")]
+    for child in children:
+        assert child.stdout.readline() == b"ready\n"
+    go.touch()
     outputs = [child.communicate(timeout=300) for child in children]
     codes: list[str] = []
     numbers: list[list[int]] = []
