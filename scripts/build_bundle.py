@@ -4,7 +4,7 @@
 Why a script rather than a bare ``pyinstaller`` call: the same steps run here, in CI and on the
 Windows runner (a fresh machine), so it also makes sure the tools are there: ``.venv`` through
 ``scripts/dev.py``, PyInstaller through the ``build`` extra, binutils (objdump/strip) on Linux.
-Usage: ``python3 scripts/build_bundle.py [--smoke]`` (``--smoke`` runs scripts/smoke_frozen.py after).
+Usage: ``python3 scripts/build_bundle.py [--smoke]`` (``--smoke``: scripts/smoke_frozen.py on the zip).
 """
 
 from __future__ import annotations
@@ -114,7 +114,8 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     if args.smoke:
-        smoke = [str(dev.PY), str(ROOT / "scripts" / "smoke_frozen.py"), "--dist", str(folder)]
+        # The smoke test runs what ships: the zip, unpacked to a temporary folder.
+        smoke = [str(dev.PY), str(ROOT / "scripts" / "smoke_frozen.py"), "--zip", str(archive)]
         return subprocess.run(smoke).returncode
     return 0
 

@@ -7,7 +7,8 @@ the written files back (PDF text with pypdf, workbook with openpyxl).
 
 Steps for commands another engineer has not landed yet (``receipt``, ``report``, the window) are
 reported as SKIPPED with the reason, never as passes; they run as soon as the source has them.
-Usage: ``.venv/bin/python scripts/smoke_frozen.py [--dist dist/MotCua]``; exit 1 on any failure.
+Usage: ``.venv/bin/python scripts/smoke_frozen.py [--dist dist/MotCua | --zip dist/MotCua-*.zip]``;
+exit 1 on any failure.
 """
 
 from __future__ import annotations
@@ -15,12 +16,14 @@ from __future__ import annotations
 import argparse
 import os
 import re
+import stat
 import subprocess
 import sys
 import tempfile
 import time
 import tomllib
 import unicodedata
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
@@ -185,16 +188,37 @@ class Smoke:
         raise StepFailed(f"the window exited with {proc.returncode} at start-up:\n{err}")
 
 
+def unzip(archive: Path, into: Path) -> Path:
+    """Unpacks the release zip as ``unzip`` would (file modes and symlinks kept); returns ``MotCua/``."""
+    with zipfile.ZipFile(archive) as zf:
+        for info in zf.infolist():
+            target = into / info.filename
+            mode = info.external_attr >> 16
+            if stat.S_ISLNK(mode):
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.symlink_to(zf.read(info).decode("utf-8"))
+                continue
+            zf.extract(info, into)
+            if mode and os.name != "nt":
+                target.chmod(stat.S_IMODE(mode))
+    return into / "MotCua"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--dist", type=Path, default=ROOT / "dist" / "MotCua")
+    source = parser.add_mutually_exclusive_group()
+    source.add_argument("--dist", type=Path, default=ROOT / "dist" / "MotCua", help="the bundle folder")
+    source.add_argument("--zip", type=Path, help="the release zip: unpacked to a temporary folder first")
     args = parser.parse_args(argv)
-    dist = args.dist.resolve()
-    if not (dist / f"motcua-cli{EXE}").exists():
-        print(f"No bundle at {dist}: run scripts/build_bundle.py first.", file=sys.stderr)
-        return 1
     with tempfile.TemporaryDirectory(prefix="motcua-smoke-") as tmp:
-        s = Smoke(dist, Path(tmp))
+        dist = unzip(args.zip, Path(tmp) / "unzipped") if args.zip else args.dist.resolve()
+        if not (dist / f"motcua-cli{EXE}").exists():
+            print(f"No bundle at {dist}: run scripts/build_bundle.py first.", file=sys.stderr)
+            return 1
+        print(f"Frozen smoke on {args.zip or dist}", flush=True)
+        work = Path(tmp) / "work"
+        work.mkdir()
+        s = Smoke(dist, work)
         s.step("bundle layout", s.bundle_layout)
         s.step("--version", s.version)
         s.step("init (catalogue from the bundle)", s.init)
