@@ -1,0 +1,176 @@
+"""Admin: office settings — ward details, report recipients, receipt paper, cut-off and return
+hours, Saturday reception, printer. Only changed values go to ``register.update_settings``."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, fields
+
+from PySide6.QtPrintSupport import QPrinterInfo
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core.errors import MotCuaError
+from core.settings import Settings
+from gui.session import Session
+from gui.widgets import heading
+
+GROUPS = [
+    (
+        "Đơn vị",
+        [
+            ("ward_name", "Tên đơn vị"),
+            ("centre_name", "Tên bộ phận / trung tâm"),
+            ("place_name", "Địa danh (dòng ngày tháng)"),
+            ("agency_code", "Mã cơ quan (đầu mã hồ sơ)"),
+            ("address", "Địa chỉ"),
+            ("phone", "Điện thoại"),
+            ("email", "Email"),
+            ("opening_hours", "Giờ làm việc"),
+        ],
+    ),
+    (
+        "Tiếp nhận và in",
+        [
+            ("cutoff_time", "Giờ cắt tiếp nhận trong ngày"),
+            ("return_time", "Giờ hẹn trả kết quả"),
+            ("saturday_reception", "Nhận hồ sơ sáng thứ Bảy"),
+            ("receipt_paper", "Khổ giấy tiếp nhận"),
+            ("receipt_copies", "Số liên giấy tiếp nhận"),
+            ("register_book", "Quyển số"),
+            ("printer", "Máy in"),
+        ],
+    ),
+    (
+        "Báo cáo và thư",
+        [
+            ("report_to", "Nơi nhận báo cáo"),
+            ("report_recipients", "Email nhận báo cáo (cách nhau dấu phẩy)"),
+            ("default_period", "Kỳ báo cáo mặc định"),
+            ("backup_dir", "Thư mục sao lưu"),
+            ("smtp_host", "Máy chủ thư (SMTP)"),
+            ("smtp_port", "Cổng SMTP"),
+            ("smtp_security", "Bảo mật SMTP"),
+            ("smtp_user", "Tài khoản thư"),
+            ("smtp_sender", "Địa chỉ gửi"),
+        ],
+    ),
+]
+CHOICES = {
+    "receipt_paper": [("A4", "A4"), ("A5", "A5")],
+    "default_period": [
+        ("official", "Kỳ chính thức (15 tháng trước - 14 tháng này)"),
+        ("calendar", "Tháng dương lịch"),
+    ],
+    "smtp_security": [("ssl", "SSL"), ("starttls", "STARTTLS"), ("none", "Không")],
+}
+
+
+class SettingsView(QWidget):
+    def __init__(self, session: Session, window=None):
+        super().__init__()
+        self.session = session
+        self.widgets: dict[str, QWidget] = {}
+        types = {f.name: f.type for f in fields(Settings)}
+        grid = QGridLayout()
+        for i, (title, items) in enumerate(GROUPS):
+            box = QGroupBox(self.tr(title))
+            form = QFormLayout(box)
+            for name, label in items:
+                widget = self._widget(name, types[name])
+                widget.setObjectName(name)
+                self.widgets[name] = widget
+                form.addRow(self.tr(label), widget)
+            grid.addWidget(box, 0 if i < 2 else 0, i if i < 2 else 2)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        save = QPushButton(self.tr("Lưu thiết lập"))
+        save.setObjectName("save")
+        save.clicked.connect(self.save)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.message, 1)
+        buttons.addWidget(save)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 10, 16, 10)
+        layout.addWidget(heading(self.tr("Thiết lập")))
+        layout.addLayout(grid)
+        layout.addStretch(1)
+        layout.addLayout(buttons)
+        self.load()
+
+    def _widget(self, name: str, kind: str) -> QWidget:
+        if kind == "bool":
+            return QCheckBox()
+        if kind == "int":
+            spin = QSpinBox()
+            spin.setRange(0, 65535)
+            return spin
+        if name in CHOICES:
+            combo = QComboBox()
+            for value, label in CHOICES[name]:
+                combo.addItem(self.tr(label), value)
+            return combo
+        if name == "printer":
+            combo = QComboBox()
+            combo.setEditable(True)
+            combo.addItem("")
+            combo.addItems(QPrinterInfo.availablePrinterNames())
+            return combo
+        return QLineEdit()
+
+    def activated(self) -> None:
+        self.load()
+
+    def load(self) -> None:
+        for name, value in asdict(self.session.register.settings).items():
+            w = self.widgets.get(name)
+            if isinstance(w, QCheckBox):
+                w.setChecked(bool(value))
+            elif isinstance(w, QSpinBox):
+                w.setValue(int(value))
+            elif isinstance(w, QComboBox) and w.isEditable():
+                w.setCurrentText(str(value))
+            elif isinstance(w, QComboBox):
+                w.setCurrentIndex(max(0, w.findData(value)))
+            elif isinstance(w, QLineEdit):
+                w.setText(str(value))
+
+    def values(self) -> dict:
+        out: dict = {}
+        for name, w in self.widgets.items():
+            if isinstance(w, QCheckBox):
+                out[name] = w.isChecked()
+            elif isinstance(w, QSpinBox):
+                out[name] = w.value()
+            elif isinstance(w, QComboBox):
+                out[name] = w.currentText() if w.isEditable() else w.currentData()
+            elif isinstance(w, QLineEdit):
+                out[name] = w.text()
+        return out
+
+    def save(self) -> bool:
+        current = asdict(self.session.register.settings)
+        changes = {k: v for k, v in self.values().items() if current.get(k) != v}
+        if not changes:
+            self.message.setText(self.tr("Không có gì thay đổi."))
+            return True
+        try:
+            self.session.register.update_settings(self.session.user, **changes)
+        except MotCuaError as exc:
+            self.message.setText(exc.message)
+            return False
+        self.message.setText(self.tr("Đã lưu {n} thiết lập.").format(n=len(changes)))
+        self.session.notify()
+        self.load()
+        return True

@@ -1,0 +1,122 @@
+"""Admin screens: catalogue, calendar overrides, users, settings — each writes through the register."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QDate
+
+from gui.main_window import MainWindow
+from gui.session import Session
+from gui.views.admin_calendar import CalendarView
+from gui.views.admin_catalogue import CatalogueView
+from gui.views.admin_settings import SettingsView
+from gui.views.admin_users import UsersView
+from tests.conftest import PASSWORD, make_form
+from tests.gui_helpers import type_text
+
+pytest_plugins = ["tests.gui_helpers"]
+
+
+@pytest.fixture
+def admin_session(register, admin, fake_prompts):
+    session = Session(register)
+    session.set_user(admin)
+    return session
+
+
+def test_admin_sees_admin_screens_clerk_does_not(qtbot, admin_session, register, clerk):
+    window = MainWindow(admin_session)
+    qtbot.addWidget(window)
+    assert {"catalogue", "calendar", "users", "settings"} <= set(window.screens)
+    clerk_session = Session(register)
+    clerk_session.set_user(clerk)
+    clerk_window = MainWindow(clerk_session)
+    qtbot.addWidget(clerk_window)
+    assert set(clerk_window.screens) == {"today", "intake", "dossiers", "return"}
+
+
+def test_catalogue_edit_and_add_procedure(qtbot, admin_session, register):
+    view = CatalogueView(admin_session)
+    qtbot.addWidget(view)
+    row = next(i for i, p in enumerate(view.procedures) if p.code == "1.004873")
+    view.table.setCurrentCell(row, 0)
+    assert view.code.text() == "1.004873" and view.code.isReadOnly()
+    view.days.setValue(4)
+    assert view.save()
+    assert register.procedure("1.004873").working_days == 4
+    view.new()
+    type_text(view.code, "9.999001")
+    type_text(view.name, "Xác nhận thử nghiệm")
+    assert not view.save()
+    assert "lĩnh vực" in view.message.text()
+    type_text(view.field, "Hộ tịch")
+    view.documents.setPlainText("Tờ khai\nGiấy tờ tùy thân (xuất trình)")
+    assert view.save()
+    p = register.procedure("9.999001")
+    assert p.name == "Xác nhận thử nghiệm" and p.documents == ("Tờ khai", "Giấy tờ tùy thân (xuất trình)")
+
+
+def test_calendar_lists_holidays_and_overrides_redate_open_dossiers(
+    qtbot, admin_session, register, clerk, clock
+):
+    d = register.intake(make_form(procedure_code="1.004873"), clerk)  # 3 working days from Mon 23/11
+    view = CalendarView(admin_session)
+    qtbot.addWidget(view)
+    view.year.setValue(2026)
+    kinds = [view.table.item(r, 1).text() for r in range(view.table.rowCount())]
+    assert "Nghỉ lễ, Tết" in kinds
+    notes = " ".join(view.table.item(r, 2).text() for r in range(view.table.rowCount()))
+    assert "Ngày Văn hóa Việt Nam" in notes and "Quốc khánh" in notes
+    view.day.setDate(QDate(2026, 11, 25))
+    view.kind.setCurrentIndex(0)
+    type_text(view.note, "Nghỉ bù theo công văn")
+    assert view.save()
+    assert "1 hồ sơ" in view.message.text()
+    assert register.dossier(d.code).due_at.date() > d.due_at.date()
+    row = next(r for r, (day, is_override) in enumerate(view.rows) if day == date(2026, 11, 25))
+    view.table.setCurrentCell(row, 0)
+    assert view.remove_selected()
+    assert register.dossier(d.code).due_at == d.due_at
+
+
+def test_users_add_update_and_deactivate(qtbot, admin_session, register):
+    view = UsersView(admin_session)
+    qtbot.addWidget(view)
+    type_text(view.login, "canbo9")
+    type_text(view.full_name, "Vũ Thị Mới")
+    view.role.setCurrentIndex(view.role.findData("clerk"))
+    view.password.setText("matkhau999")
+    assert view.add()
+    assert register.authenticate("canbo9", "matkhau999").full_name == "Vũ Thị Mới"
+    assert not view.add(), "same login twice"
+    assert "đã có" in view.message.text()
+    row = next(i for i, u in enumerate(view.users) if u.login == "canbo1")
+    view.table.setCurrentCell(row, 0)
+    view.active.setChecked(False)
+    view.title.setText("Công chức Tư pháp")
+    assert view.update_selected()
+    u = register.user("canbo1")
+    assert not u.active and u.title == "Công chức Tư pháp"
+    assert register.authenticate("quantri", PASSWORD)
+
+
+def test_settings_save_only_changes_and_reject_bad_values(qtbot, admin_session, register):
+    view = SettingsView(admin_session)
+    qtbot.addWidget(view)
+    assert view.widgets["ward_name"].text() == "UBND phường Tây Hồ"
+    view.widgets["cutoff_time"].setText("25:99")
+    assert not view.save()
+    assert "giờ" in view.message.text().lower()
+    view.widgets["cutoff_time"].setText("16:00")
+    view.widgets["receipt_paper"].setCurrentIndex(1)
+    view.widgets["saturday_reception"].setChecked(True)
+    view.widgets["report_recipients"].setText("vanphong@hanoi.gov.vn, pho.ct@hanoi.gov.vn")
+    view.widgets["printer"].setCurrentText("Máy in quầy 1")
+    assert view.save()
+    s = register.settings
+    assert (s.cutoff_time, s.receipt_paper, s.saturday_reception) == ("16:00", "A5", True)
+    assert s.recipients == ["vanphong@hanoi.gov.vn", "pho.ct@hanoi.gov.vn"]
+    assert s.printer == "Máy in quầy 1"
+    assert view.save() and "Không có gì thay đổi" in view.message.text()
