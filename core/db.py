@@ -120,6 +120,10 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         raise DatabaseError(describe_sqlite_error(exc)) from exc
     try:
         yield db
+    except sqlite3.DatabaseError as exc:  # disk full, read-only file ...: a Vietnamese refusal
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise DatabaseError(describe_sqlite_error(exc)) from exc
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")

@@ -42,6 +42,19 @@ class FileVerdict:
     problem: str = ""  # Vietnamese, empty when ok
     schema_version: int = 0
     dossiers: int = 0
+    damaged: bool = False  # the content is bad (not merely unreadable here: permissions, locks)
+
+
+_DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image", "encrypted")
+
+
+def _failure(exc: sqlite3.Error) -> FileVerdict:
+    text = str(exc).lower()
+    if any(word in text for word in _DAMAGE_WORDS):
+        return FileVerdict(False, f"kiểm tra toàn vẹn báo lỗi ({exc})", damaged=True)
+    if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
+        return FileVerdict(False, "thư mục hoặc tệp chỉ đọc, hoặc không có quyền truy cập")
+    return FileVerdict(False, f"không đọc được tệp ({exc})")
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
@@ -80,17 +93,17 @@ def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -
     path = Path(path)
     problem = header_problem(path)
     if problem:
-        return FileVerdict(False, problem)
+        return FileVerdict(False, problem, damaged=True)
     try:
         conn = _open_readonly(path)
     except sqlite3.Error as exc:
-        return FileVerdict(False, f"không mở được tệp ({exc})")
+        return _failure(exc)
     try:
         pragma = "integrity_check" if full else "quick_check"
         rows = conn.execute(f"PRAGMA {pragma}(5)").fetchall()
         if rows != [("ok",)]:
             detail = "; ".join(str(r[0]) for r in rows[:3])
-            return FileVerdict(False, f"kiểm tra toàn vẹn báo lỗi ({detail})")
+            return FileVerdict(False, f"kiểm tra toàn vẹn báo lỗi ({detail})", damaged=True)
         version = conn.execute("PRAGMA user_version").fetchone()[0]
         if not motcua:
             return FileVerdict(True, schema_version=version)
@@ -98,13 +111,11 @@ def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -
         if version < 1 or not tables >= REQUIRED_TABLES:
             return FileVerdict(False, "tệp là SQLite nhưng không phải cơ sở dữ liệu MotCua", version)
         if version > len(MIGRATIONS):
-            return FileVerdict(
-                False, f"tệp do phiên bản MotCua mới hơn tạo (lược đồ {version})", version
-            )
+            return FileVerdict(False, f"tệp do phiên bản MotCua mới hơn tạo (lược đồ {version})", version)
         count = conn.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0]
         return FileVerdict(True, schema_version=version, dossiers=count)
     except sqlite3.Error as exc:
-        return FileVerdict(False, f"kiểm tra toàn vẹn báo lỗi ({exc})")
+        return _failure(exc)
     finally:
         conn.close()
 
@@ -124,6 +135,11 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
     verdict = inspect_file(path, motcua=False)
     if verdict.ok:
         return
+    if not verdict.damaged:
+        raise DatabaseError(
+            f"Không mở được cơ sở dữ liệu {path}: {verdict.problem}. Dữ liệu trong tệp không bị thay đổi; "
+            "hãy nhờ quản trị cấp quyền ghi cho thư mục hoặc chép tệp sang thư mục có quyền ghi."
+        )
     from core.backup import newest_good_backup
 
     raise DamagedDatabaseError(
