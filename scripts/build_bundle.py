@@ -114,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
         flush=True,
     )
     if args.smoke:
+        dev.ensure_qt_system_libraries()  # the window step needs the system's EGL/fontconfig on Linux
         # The smoke test runs what ships: the zip, unpacked to a temporary folder.
         smoke = [str(dev.PY), str(ROOT / "scripts" / "smoke_frozen.py"), "--zip", str(archive)]
         return subprocess.run(smoke).returncode
