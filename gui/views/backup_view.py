@@ -162,7 +162,10 @@ class BackupView(QWidget):
     def reload(self) -> None:
         """List the backups of the chosen folder (newest first) and describe the current file."""
         db = self.session.db_path
-        size = _size(db.stat().st_size) if db.exists() else "?"
+        # the -wal file holds recent commits until a checkpoint: count it, as the backup will
+        wal = Path(str(db) + "-wal")
+        total = sum(f.stat().st_size for f in (db, wal) if f.exists())
+        size = _size(total) if db.exists() else "?"
         self.db_label.setText(self.tr("Cơ sở dữ liệu đang dùng: {p} ({s})").format(p=db, s=size))
         self.make_default.setEnabled(self.session.is_admin)
         self.backups = backup_mod.list_backups(self.folder_path())
