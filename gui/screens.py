@@ -28,8 +28,5 @@ def add_standard_screens(window: MainWindow) -> None:
     ]
     screens = counter + (admin if session.is_admin else [])
     for key, module, cls, title, keys in screens:
-        try:
-            factory = getattr(importlib.import_module(module), cls)
-        except (ImportError, AttributeError):
-            continue  # screen not built yet
+        factory = getattr(importlib.import_module(module), cls)
         window.add_screen(key, factory(session, window), title, keys)

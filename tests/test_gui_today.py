@@ -1,0 +1,62 @@
+"""Today screen: tiles from core figures, the 30-day chart, the day's difficulties."""
+
+from __future__ import annotations
+
+from PySide6.QtCharts import QBarSeries, QLineSeries
+
+from core.store import QuickFilter
+from core.today import last_days, today_figures
+from gui.main_window import MainWindow
+from gui.views.today import TodayView
+from tests.conftest import make_form
+
+pytest_plugins = ["tests.gui_helpers"]
+
+
+def test_tiles_and_chart_follow_the_register(qtbot, gui_session, clerk, clock):
+    reg = gui_session.register
+    clock.set("2026-11-20T09:00:00")
+    old = reg.intake(make_form("1.001193"), clerk).code  # same-day procedure: overdue by Monday
+    clock.set("2026-11-23T08:00:00")
+    a = reg.intake(make_form(), clerk).code
+    b = reg.intake(make_form(applicant="Lê Văn Bảy"), clerk).code
+    clock.set("2026-11-23T10:00:00")
+    reg.apply(a, "resolve", clerk)
+    view = TodayView(gui_session)
+    qtbot.addWidget(view)
+    tiles = {k: t.number.text() for k, t in view.tiles.items()}
+    assert tiles["received"] == "2" and tiles["ready"] == "1" and tiles["returned"] == "0"
+    assert tiles["overdue"] == "1"
+    reg.apply(a, "return", clerk, satisfaction="hai-long")
+    reg.add_difficulty(clerk, "Máy quét mã QR bị lỗi buổi sáng", dossier_code=b)
+    gui_session.notify()
+    assert view.tiles["ready"].number.text() == "0"
+    assert view.tiles["returned"].number.text() == "1"
+    assert "Máy quét mã QR" in view.difficulties.item(0).text()
+    points = view.points
+    assert len(points) == 30 and points[-1].day.isoformat() == "2026-11-23"
+    assert points[-1].received == 2 and points[-1].resolved == 1 and points[-1].on_time_rate == 1.0
+    assert points[-4].received == 1  # Friday 20/11
+    series = view.chart.series()
+    assert any(isinstance(s, QBarSeries) for s in series) and any(isinstance(s, QLineSeries) for s in series)
+    bars = next(s for s in series if isinstance(s, QBarSeries))
+    assert bars.barSets()[0].at(29) == 2
+    assert old
+
+
+def test_core_figures_match_quick_filters(register, clerk, clock):
+    register.intake(make_form(), clerk)
+    f = today_figures(register)
+    assert f.received == 1 and f.overdue == 0
+    assert sum(p.received for p in last_days(register, 30)) == 1
+
+
+def test_tile_click_opens_the_matching_filter(qtbot, gui_session, clerk):
+    gui_session.register.intake(make_form(), clerk)
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    today = window.screens["today"]
+    today.tiles["received"].click()
+    assert window.current_key() == "dossiers"
+    dossiers = window.screens["dossiers"]
+    assert dossiers.quick_filter() == QuickFilter.RECEIVED_TODAY and dossiers.model.rowCount() == 1
