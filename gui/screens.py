@@ -25,6 +25,7 @@ def add_standard_screens(window: MainWindow) -> None:
         ("calendar", "gui.views.admin_calendar", "CalendarView", tr("Lịch làm việc"), ""),
         ("users", "gui.views.admin_users", "UsersView", tr("Người dùng"), ""),
         ("settings", "gui.views.admin_settings", "SettingsView", tr("Thiết lập"), ""),
+        ("backup", "gui.views.backup_view", "BackupView", tr("Sao lưu, khôi phục"), ""),
     ]
     screens = counter + (admin if session.is_admin else [])
     for key, module, cls, title, keys in screens:

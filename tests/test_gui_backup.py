@@ -164,3 +164,14 @@ def test_error_details_for_an_unexpected_error_are_scrubbed_and_copied(
 
     show_failure(None, DatabaseError("Ổ đĩa đầy."))
     assert fake_prompts.errors == ["Ổ đĩa đầy."] and len(shown) == 1
+
+
+def test_the_backup_screen_is_for_admins_only(qtbot, admin_session, register, clerk):
+    window = MainWindow(admin_session)
+    qtbot.addWidget(window)
+    assert isinstance(window.screens["backup"], BackupView)
+    clerk_session = Session(register)
+    clerk_session.set_user(clerk)
+    clerk_window = MainWindow(clerk_session)
+    qtbot.addWidget(clerk_window)
+    assert "backup" not in clerk_window.screens
