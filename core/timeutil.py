@@ -69,7 +69,7 @@ def parse_time(text: str, field: str = "Thời gian") -> datetime:
             continue
     try:
         return to_local(datetime.fromisoformat(value))
-    except ValueError:
+    except (ValueError, OverflowError):  # OverflowError: year 1 or 9999 shifted to +07:00
         pass
     raise ValidationError(
         field, f"“{value}” không phải thời gian hợp lệ (dạng 2026-11-23 08:30 hoặc 23/11/2026 08:30)"

@@ -81,7 +81,7 @@ CCCD_PROVINCES = frozenset(
 _MOBILE_PREFIXES = ("03", "05", "07", "08", "09")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PASSPORT = re.compile(r"^[A-Z0-9]{6,20}$")
-_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$")
+_TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$", re.ASCII)  # ASCII: "٠" is a \d too
 MAX_NAME = 200
 MAX_TEXT = 500
 
@@ -92,7 +92,7 @@ def validate_cccd(value: str, birth_year: int | None = None, today: date | None 
     text = re.sub(r"[\s.]", "", nfc(value))
     if not text:
         raise ValidationError(field, "chưa nhập")
-    if not text.isdigit() or len(text) != 12:
+    if not (text.isascii() and text.isdigit()) or len(text) != 12:
         raise ValidationError(field, f"“{value}” phải gồm đúng 12 chữ số")
     place = text[:3]
     if place not in CCCD_PROVINCES and not 101 <= int(place) <= 295:
@@ -146,7 +146,7 @@ def normalise_phone(value: str) -> str:
         text = "0" + text[3:]
     elif text.startswith("84") and len(text) in (11, 12):
         text = "0" + text[2:]
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):
         raise ValidationError(field, f"“{raw}” chỉ được gồm chữ số (có thể bắt đầu bằng +84)")
     if len(text) == 10 and text.startswith(_MOBILE_PREFIXES):
         return text
@@ -197,7 +197,11 @@ def validate_intake(form: IntakeForm) -> IntakeForm:
     check("procedure_code", lambda v: _required(v, "Thủ tục"), form.procedure_code)
     label = "Tổ chức nộp" if form.applicant_kind == ApplicantKind.ORGANISATION else "Người nộp"
     check("applicant", validate_name, form.applicant, label)
-    id_kind = IdKind(form.id_kind)
+    try:
+        id_kind = IdKind(form.id_kind)
+    except ValueError:
+        errors.append(ValidationError("Loại giấy tờ", f"“{form.id_kind}” không phải loại giấy tờ"))
+        id_kind = IdKind.NONE
     if form.id_number.strip():
         check("id_number", validate_id, id_kind, form.id_number, form.birth_year)
     else:
