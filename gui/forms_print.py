@@ -19,6 +19,13 @@ FORM_TITLES = {
     "04": "Phiếu xin lỗi, hẹn lại (Mẫu 04)",
     "05": "Phiếu kiểm soát (Mẫu 05)",
 }
+FORM_BUTTONS = {
+    "01": "Mẫu 01 · Tiếp nhận",
+    "02": "Mẫu 02 · Bổ sung",
+    "03": "Mẫu 03 · Từ chối",
+    "04": "Mẫu 04 · Hẹn lại",
+    "05": "Mẫu 05 · Kiểm soát",
+}
 
 
 def _tr(text: str) -> str:

@@ -92,7 +92,11 @@ class SettingsView(QWidget):
                 widget.setObjectName(name)
                 self.widgets[name] = widget
                 form.addRow(self.tr(label), widget)
-            grid.addWidget(box, 0 if i < 2 else 0, i if i < 2 else 2)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            if i == 0:
+                grid.addWidget(box, 0, 0, 1, 2)  # ward details: long texts, full width
+            else:
+                grid.addWidget(box, 1, i - 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
         save = QPushButton(self.tr("Lưu thiết lập"))
@@ -123,6 +127,7 @@ class SettingsView(QWidget):
             return combo
         if name == "printer":
             combo = QComboBox()
+            combo.setMinimumWidth(260)
             combo.setEditable(True)
             combo.addItem("")
             combo.addItems(QPrinterInfo.availablePrinterNames())

@@ -29,7 +29,7 @@ from core.model import OPEN_STATUSES, Dossier
 from core.store import QuickFilter
 from gui.dialogs.apology import ApologyDialog
 from gui.dialogs.step import StepDialog
-from gui.forms_print import FORM_TITLES, print_dossier_form, printable_forms
+from gui.forms_print import FORM_BUTTONS, FORM_TITLES, print_dossier_form, printable_forms
 from gui.models.dossier_table import DossierTableModel
 from gui.prompts import prompts
 from gui.session import Session
@@ -97,10 +97,10 @@ class DossiersView(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
         header = self.table.horizontalHeader()
-        for col, width in enumerate((190, 170, 260, 120, 120, 120, 100)):
+        for col, width in enumerate((186, 122, 140, 124, 124, 112, 95)):
             header.resizeSection(col, width)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnHidden(6, True)  # the phone is searchable; the column costs width at 1366 px
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_row(cur.row()))
 
         self.detail = QTextBrowser()
@@ -124,7 +124,7 @@ class DossiersView(QWidget):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([720, 440])
+        splitter.setSizes([850, 330])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)
@@ -219,9 +219,10 @@ class DossiersView(QWidget):
             button = QPushButton(label)
             button.setObjectName(f"action-{action}")
             button.clicked.connect(lambda _c=False, a=action: self.run_action(a))
-            self.actions_layout.addWidget(button, i // 3, i % 3)
+            self.actions_layout.addWidget(button, i // 2, i % 2)
         for i, form in enumerate(printable_forms(d)):
-            button = QPushButton(self.tr(FORM_TITLES[form]))
+            button = QPushButton(self.tr(FORM_BUTTONS[form]))
+            button.setToolTip(self.tr(FORM_TITLES[form]))
             button.setObjectName(f"form-{form}")
             button.clicked.connect(lambda _c=False, f=form: self.print_form(f))
             self.forms_layout.addWidget(button, i // 2, i % 2)

@@ -152,11 +152,11 @@ class IntakeView(QWidget):
         left.addRow(self.tr("Người nộp là"), self.kind)
         left.addRow(self.tr("Họ tên / tên tổ chức"), self.applicant)
         id_row = QHBoxLayout()
-        id_row.addWidget(self.id_kind)
-        id_row.addWidget(self.id_number, 1)
+        id_row.addWidget(self.id_kind, 1)
         id_row.addWidget(QLabel(self.tr("Năm sinh")))
         id_row.addWidget(self.birth_year)
-        left.addRow(self.tr("Giấy tờ tùy thân"), id_row)
+        left.addRow(self.tr("Loại giấy tờ"), id_row)
+        left.addRow(self.tr("Số giấy tờ"), self.id_number)
         left.addRow(self.tr("Điện thoại"), self.phone)
         left.addRow(self.tr("Email"), self.email)
         left.addRow(self.tr("Địa chỉ"), self.address)
@@ -191,7 +191,10 @@ class IntakeView(QWidget):
         grid.setContentsMargins(16, 10, 16, 10)
         grid.addWidget(heading(self.tr("Tiếp nhận hồ sơ")), 0, 0, 1, 2)
         left_box = QWidget()
-        left_box.setLayout(left)
+        left_outer = QVBoxLayout(left_box)
+        left_outer.setContentsMargins(0, 0, 0, 0)
+        left_outer.addLayout(left)
+        left_outer.addStretch(1)
         right_box = QWidget()
         right_box.setLayout(right)
         grid.addWidget(left_box, 1, 0)
@@ -203,8 +206,8 @@ class IntakeView(QWidget):
             self.kind,
             self.applicant.edit,
             self.id_kind,
-            self.id_number.edit,
             self.birth_year,
+            self.id_number.edit,
             self.phone.edit,
             self.email.edit,
             self.address.edit,

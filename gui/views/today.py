@@ -94,6 +94,8 @@ class TodayView(QWidget):
         self.chart_view.setMinimumHeight(300)
         self.difficulties = QListWidget()
         self.difficulties.setObjectName("difficulties")
+        self.difficulties.setWordWrap(True)
+        self.difficulties.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         notes = QGroupBox(self.tr("Vướng mắc trong ngày (F8 để ghi thêm)"))
         QVBoxLayout(notes).addWidget(self.difficulties)
         bottom = QHBoxLayout()
