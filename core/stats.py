@@ -1,0 +1,281 @@
+"""The figures of the statistical report (report.md) and the end-of-day summary.
+
+One aggregate query per report: ``GROUP BY field`` with ``SUM(CASE ...)``, so a year on a
+million dossiers costs about one pass over the rows that can belong to the period, never a
+Python loop over dossiers. Timestamps are ISO text with the fixed +07:00 offset, so they
+compare as text; "early" compares dates (the first ten characters).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from core.model import Difficulty
+from core.periods import Period
+from core.register import Register
+from core.timeutil import start_of_day, to_db
+
+KEYS = (
+    "received_total",
+    "received_online",
+    "received_direct",
+    "carried_over",
+    "resolved_total",
+    "resolved_early",
+    "resolved_on_time",
+    "resolved_late",
+    "pending_total",
+    "pending_in_time",
+    "pending_overdue",
+)
+TOTAL_LABEL = "Tổng cộng"
+OUTCOME_FOOTNOTE = (
+    "Hồ sơ rút, dừng giải quyết hoặc từ chối sau khi tiếp nhận được tính là giải quyết đúng hạn; "
+    "hồ sơ đang chờ bổ sung được tính là trong hạn."
+)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """The eleven counts of one row of the report."""
+
+    received_total: int = 0
+    received_online: int = 0
+    received_direct: int = 0
+    carried_over: int = 0
+    resolved_total: int = 0
+    resolved_early: int = 0
+    resolved_on_time: int = 0
+    resolved_late: int = 0
+    pending_total: int = 0
+    pending_in_time: int = 0
+    pending_overdue: int = 0
+
+    def to_dict(self) -> dict[str, int]:
+        return {k: getattr(self, k) for k in KEYS}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Figures:
+        return cls(**{k: int(data.get(k) or 0) for k in KEYS})
+
+    def __add__(self, other: Figures) -> Figures:
+        return Figures(**{k: getattr(self, k) + getattr(other, k) for k in KEYS})
+
+    def problems(self) -> list[str]:
+        """The invariants of report.md this row breaks (empty when it is consistent)."""
+        out = []
+        if self.received_total != self.received_online + self.received_direct + self.carried_over:
+            out.append("tổng số nhận ≠ trực tuyến + trực tiếp + kỳ trước chuyển sang")
+        if self.received_total != self.resolved_total + self.pending_total:
+            out.append("tổng số nhận ≠ đã giải quyết + đang giải quyết")
+        if self.resolved_total != self.resolved_early + self.resolved_on_time + self.resolved_late:
+            out.append("đã giải quyết ≠ trước hạn + đúng hạn + quá hạn")
+        if self.pending_total != self.pending_in_time + self.pending_overdue:
+            out.append("đang giải quyết ≠ trong hạn + quá hạn")
+        if any(getattr(self, k) < 0 for k in KEYS):
+            out.append("có số âm")
+        return out
+
+
+@dataclass(frozen=True)
+class FieldRow:
+    field: str
+    figures: Figures
+
+
+@dataclass(frozen=True)
+class Table:
+    """The report's table for one period, judged at ``cutoff`` (end of period or now)."""
+
+    period: Period
+    cutoff: datetime
+    rows: tuple[FieldRow, ...]
+    total: Figures
+
+    def to_json(self) -> dict[str, Any]:
+        """The ``report --json`` contract: from, to, rows (field + eleven keys), total."""
+        return {
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "rows": [{"field": r.field, **r.figures.to_dict()} for r in self.rows],
+            "total": self.total.to_dict(),
+        }
+
+    def problems(self) -> list[str]:
+        out = [f"{r.field}: {p}" for r in self.rows for p in r.figures.problems()]
+        out += [f"{TOTAL_LABEL}: {p}" for p in self.total.problems()]
+        summed = sum((r.figures for r in self.rows), Figures())
+        if summed != self.total:
+            out.append("dòng tổng cộng ≠ tổng các lĩnh vực")
+        return out
+
+
+# Was the dossier awaiting supplementary documents at the cut-off? The last supplement event
+# up to then decides (events_dossier index: a handful of rows per dossier). Only evaluated
+# for open dossiers already past due, so it costs nothing on the bulk of the rows.
+_PAUSED_AT_CUTOFF = (
+    "(SELECT e.kind FROM events e WHERE e.dossier_id = d.id "
+    "AND e.kind IN ('supplement_requested', 'supplement_received') AND e.at < :cut "
+    "ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'supplement_requested'"
+)
+_RESOLVED = "(d.outcome_at < :after)"
+_RESULT = "d.status IN ('resolved', 'returned')"
+
+REPORT_SQL = f"""
+SELECT d.field AS field,
+  COUNT(*) AS received_total,
+  SUM(d.received_at >= :start AND d.channel = 'truc-tuyen') AS received_online,
+  SUM(d.received_at >= :start AND d.channel != 'truc-tuyen') AS received_direct,
+  SUM(d.received_at < :start) AS carried_over,
+  SUM({_RESOLVED}) AS resolved_total,
+  SUM(CASE WHEN {_RESOLVED} AND {_RESULT}
+           AND substr(d.outcome_at, 1, 10) < substr(d.due_at, 1, 10) THEN 1 ELSE 0 END) AS resolved_early,
+  SUM(CASE WHEN {_RESOLVED} AND {_RESULT} AND d.outcome_at > d.due_at THEN 1 ELSE 0 END) AS resolved_late,
+  SUM(CASE WHEN d.outcome_at IS NULL OR d.outcome_at >= :after THEN 1 ELSE 0 END) AS pending_total,
+  SUM(CASE WHEN (d.outcome_at IS NULL OR d.outcome_at >= :after) AND d.due_at < :cut
+           AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0) THEN 1 ELSE 0 END) AS pending_overdue
+FROM dossiers d
+WHERE d.received_at < :after AND (d.outcome_at IS NULL OR d.outcome_at >= :start)
+GROUP BY d.field
+"""
+
+
+def ordered_fields(register: Register, present: list[str]) -> list[str]:
+    """Fields in catalogue order; fields no longer in the catalogue follow, alphabetically."""
+    known = register.store.field_order()
+    rank = {f: i for i, f in enumerate(known)}
+    return sorted(present, key=lambda f: (rank.get(f, len(known)), f))
+
+
+def compute(register: Register, period: Period, now: datetime | None = None) -> Table:
+    """The report's table for ``period``; pending dossiers judged at min(end of period, now)."""
+    cut = period.cutoff(now or register.now())
+    params = {"start": to_db(period.first_moment), "after": to_db(period.after), "cut": to_db(cut)}
+    by_field: dict[str, Figures] = {}
+    for row in register.store.db.execute(REPORT_SQL, params).fetchall():
+        (
+            name, received, online, direct, carried, resolved, early, late, pending, overdue,
+        ) = (row[0], *(int(v or 0) for v in row[1:]))  # fmt: skip
+        by_field[name] = Figures(
+            received_total=received,
+            received_online=online,
+            received_direct=direct,
+            carried_over=carried,
+            resolved_total=resolved,
+            resolved_early=early,
+            resolved_on_time=resolved - early - late,
+            resolved_late=late,
+            pending_total=pending,
+            pending_in_time=pending - overdue,
+            pending_overdue=overdue,
+        )
+    rows = tuple(FieldRow(f, by_field[f]) for f in ordered_fields(register, list(by_field)))
+    total = sum((r.figures for r in rows), Figures())
+    return Table(period, cut, rows, total)
+
+
+def table_from_json(data: dict[str, Any], period: Period, cutoff: datetime) -> Table:
+    rows = tuple(FieldRow(r["field"], Figures.from_dict(r)) for r in data.get("rows", []))
+    return Table(period, cutoff, rows, Figures.from_dict(data.get("total", {})))
+
+
+# --- the end-of-day summary -------------------------------------------------------------------
+@dataclass(frozen=True)
+class DifficultyLine:
+    at: datetime
+    text: str
+    user_name: str
+    dossier_code: str
+    procedure_code: str
+    procedure_name: str
+
+
+@dataclass(frozen=True)
+class DaySummary:
+    """One day at the counter, for the end-of-day meeting (report.md, "The end-of-day summary")."""
+
+    day: date
+    at: datetime  # when "overdue now" was judged
+    received_by_field: tuple[tuple[str, int], ...]
+    received: int
+    resolved: int  # results ready that day
+    returned: int  # results handed to the applicant that day
+    due_next: int  # open, due on the next working day
+    next_working_day: date
+    overdue: int  # open, clock running, past due at ``at``
+    difficulties: tuple[DifficultyLine, ...] = field(default=())
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "date": self.day.isoformat(),
+            "at": to_db(self.at),
+            "received": self.received,
+            "received_by_field": [{"field": f, "count": n} for f, n in self.received_by_field],
+            "resolved": self.resolved,
+            "returned": self.returned,
+            "due_next_working_day": self.due_next,
+            "next_working_day": self.next_working_day.isoformat(),
+            "overdue": self.overdue,
+            "difficulties": [
+                {
+                    "at": to_db(d.at),
+                    "text": d.text,
+                    "user_name": d.user_name,
+                    "dossier_code": d.dossier_code,
+                    "procedure_code": d.procedure_code,
+                    "procedure_name": d.procedure_name,
+                }
+                for d in self.difficulties
+            ],
+        }
+
+
+DAY_SQL = """
+SELECT
+  SUM(received_at >= :start AND received_at < :after) AS received,
+  SUM(outcome_at >= :start AND outcome_at < :after AND status IN ('resolved', 'returned')) AS resolved,
+  SUM(returned_at >= :start AND returned_at < :after) AS returned,
+  SUM(status IN ('received', 'in_progress') AND due_at >= :next_start AND due_at < :next_after) AS due_next,
+  SUM(status IN ('received', 'in_progress') AND due_at < :cut) AS overdue
+FROM dossiers
+WHERE received_at >= :start OR outcome_at >= :start OR returned_at >= :start
+   OR status IN ('received', 'in_progress')
+"""
+DAY_FIELD_SQL = """
+SELECT field, COUNT(*) FROM dossiers WHERE received_at >= :start AND received_at < :after GROUP BY field
+"""
+
+
+def day_summary(register: Register, day: date | None = None, now: datetime | None = None) -> DaySummary:
+    """Figures of one day; "overdue" is judged at the end of that day, or now if it is today.
+
+    Due-next and overdue use each dossier's current status: the summary is meant for the
+    evening of the day itself.
+    """
+    now = now or register.now()
+    day = day or now.date()
+    nxt = register.calendar.next_working_day(day)
+    cut = min(start_of_day(day + timedelta(days=1)), now)
+    params = {
+        "start": to_db(start_of_day(day)),
+        "after": to_db(start_of_day(day + timedelta(days=1))),
+        "next_start": to_db(start_of_day(nxt)),
+        "next_after": to_db(start_of_day(nxt + timedelta(days=1))),
+        "cut": to_db(cut),
+    }
+    db = register.store.db
+    sums = db.execute(DAY_SQL, params).fetchone()
+    received, resolved, returned, due_next, overdue = (int(v or 0) for v in sums)
+    counts = dict(db.execute(DAY_FIELD_SQL, params).fetchall())
+    by_field = tuple((f, counts[f]) for f in ordered_fields(register, list(counts)))
+    names = {p.code: p.name for p in register.procedures(active_only=False)}
+    lines = tuple(_difficulty_line(d, names) for d in register.difficulties(day, day))
+    return DaySummary(day, cut, by_field, received, resolved, returned, due_next, nxt, overdue, lines)
+
+
+def _difficulty_line(d: Difficulty, names: dict[str, str]) -> DifficultyLine:
+    return DifficultyLine(
+        d.at, d.text, d.user_name, d.dossier_code, d.procedure_code, names.get(d.procedure_code, "")
+    )
