@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from core import users as users_mod
+from core.accounts import AccountsMixin
 from core.errors import MotCuaError, NotFoundError, TransitionError, ValidationError
 from core.lifecycle import OUTCOME_EVENTS, check_transition
 from core.model import (
@@ -33,15 +34,28 @@ from core.settings import Settings, with_updates
 from core.store import DossierQuery, QuickFilter, SqliteStore
 from core.text import nfc
 from core.timeutil import end_of_day, from_db, now, to_db, to_local
-from core.validation import validate_intake, validate_name
+from core.validation import validate_intake
 from core.workcalendar import WorkingCalendar
 
 Clock = Callable[[], datetime]
 # What the audit entry of an intake keeps: the facts typed in and the appointment, not what
 # is derived from the catalogue (the full row is in the dossier itself).
 AUDITED_INTAKE_FIELDS = (
-    "procedure_code", "applicant", "applicant_kind", "id_kind", "id_number", "phone", "address",
-    "email", "channel", "copies", "fee_collected", "received_at", "due_at", "return_by_post", "note",
+    "procedure_code",
+    "applicant",
+    "applicant_kind",
+    "id_kind",
+    "id_number",
+    "phone",
+    "address",
+    "email",
+    "channel",
+    "copies",
+    "fee_collected",
+    "received_at",
+    "due_at",
+    "return_by_post",
+    "note",
 )
 NEW_DOSSIER_DEFAULTS = {
     "outcome_at": None,
@@ -55,7 +69,7 @@ NEW_DOSSIER_DEFAULTS = {
 }
 
 
-class Register:
+class Register(AccountsMixin):
     """A ward's register on one store, with a clock that tests can set."""
 
     def __init__(self, store: SqliteStore, clock: Clock = now):
@@ -238,96 +252,6 @@ class Register:
                     new=asdict(procedure),
                     at=self.now(),
                 )
-
-    # --- users ----------------------------------------------------------------------------
-    def add_user(
-        self, actor: User, login: str, full_name: str, role: Role | str, password: str, title: str = ""
-    ) -> User:
-        if self.store.count_users() > 0:  # the very first user (set-up) needs no one to allow it
-            users_mod.require(actor, Role.ADMIN, action="thêm người dùng")
-        login = users_mod.validate_login(login)
-        try:
-            role = Role(role)
-        except ValueError:
-            raise ValidationError("Vai trò", f"“{role}” không phải clerk, vice-chair hay admin") from None
-        user = User(
-            login=login,
-            full_name=validate_name(full_name, "Họ tên"),
-            role=role,
-            title=nfc(title) or _default_title(role),
-        )
-        password_hash = users_mod.hash_password(password)
-        with self.store.transaction():
-            if self.store.user(login):
-                raise ValidationError("Tên đăng nhập", f"“{login}” đã có")
-            self.store.insert_user(user, password_hash, self.now())
-            self.store.audit(
-                user_login=actor.login,
-                action="add",
-                entity="user",
-                key=login,
-                new=asdict(user),
-                at=self.now(),
-            )
-        return user
-
-    def update_user(self, actor: User, login: str, **changes: Any) -> User:
-        users_mod.require(actor, Role.ADMIN, action="sửa người dùng")
-        old = self.user(login)
-        clean: dict[str, Any] = {}
-        if "full_name" in changes:
-            clean["full_name"] = validate_name(changes["full_name"], "Họ tên")
-        if "role" in changes:
-            clean["role"] = Role(changes["role"]).value
-        if "title" in changes:
-            clean["title"] = nfc(changes["title"])
-        if "active" in changes:
-            clean["active"] = int(bool(changes["active"]))
-        if changes.get("password"):
-            clean["password_hash"] = users_mod.hash_password(changes["password"])
-        with self.store.transaction():
-            self.store.update_user(login, **clean)
-            shown = {k: v for k, v in clean.items() if k != "password_hash"}
-            if "password_hash" in clean:
-                shown["password"] = "(đã đổi)"
-            self.store.audit(
-                user_login=actor.login,
-                action="update",
-                entity="user",
-                key=login,
-                old={k: getattr(old, k, None) for k in shown},
-                new=shown,
-                at=self.now(),
-            )
-        return self.user(login)
-
-    def user(self, login: str) -> User:
-        u = self.store.user(nfc(login).lower())
-        if u is None:
-            raise NotFoundError(f"Không có người dùng “{login}”.")
-        return u
-
-    def users(self) -> list[User]:
-        return self.store.users()
-
-    def authenticate(self, login: str, password: str) -> User:
-        """Check a password; repeated failures lock the account for a while."""
-        at = self.now()
-        login = nfc(login).lower()
-        row = self.store.user_auth_row(login)
-        if row is None:
-            raise users_mod.AuthenticationError("Sai tên đăng nhập hoặc mật khẩu.")
-        users_mod.check_login_allowed(row, at)
-        if not users_mod.password_matches(row["password_hash"], password or ""):
-            with self.store.transaction():
-                changes = users_mod.after_failure(row, at)
-                self.store.update_user(login, **changes)
-                self.store.audit(user_login=login, action="login_failed", entity="user", key=login, at=at)
-            raise users_mod.AuthenticationError("Sai tên đăng nhập hoặc mật khẩu.")
-        if row["failed_logins"] or row["locked_until"]:
-            with self.store.transaction():
-                self.store.update_user(login, failed_logins=0, locked_until=None)
-        return self.user(login)
 
     # --- dossiers: intake -----------------------------------------------------------------
     def intake(self, form: IntakeForm, clerk: User, at: datetime | None = None) -> Dossier:
@@ -657,14 +581,6 @@ class Register:
         from core.timeutil import start_of_day
 
         return self.store.difficulties(start_of_day(start), end_of_day(end))
-
-
-def _default_title(role: Role) -> str:
-    return {
-        Role.CLERK: "Công chức Bộ phận Một cửa",
-        Role.VICE_CHAIR: "Phó Chủ tịch UBND",
-        Role.ADMIN: "Quản trị hệ thống",
-    }[role]
 
 
 def _place_from_ward(ward_name: str) -> str:
