@@ -98,6 +98,23 @@ class Smoke:
         fonts = sorted(p.name for p in (internal / "resources" / "fonts").glob("*.ttf"))
         return f"resources present; fonts: {', '.join(fonts) or 'none yet'}"
 
+    def links(self) -> str:
+        """Every bundled shared library finds what it links to (the spec prunes libraries by link closure)."""
+        internal = self.dist / "_internal"
+        search = [internal, internal / "PySide6" / "Qt" / "lib", internal / "pillow.libs"]
+        env = dict(os.environ, LD_LIBRARY_PATH=os.pathsep.join(str(p) for p in search))
+        objects = [p for p in internal.rglob("*.so*") if p.is_file() and not p.is_symlink()]
+        missing = []
+        for path in objects:
+            out = subprocess.run(["ldd", str(path)], env=env, capture_output=True, text=True).stdout
+            missing += [
+                f"{path.relative_to(internal)}: {line.strip()}"
+                for line in out.splitlines()
+                if "not found" in line
+            ]
+        assert not missing, "unresolved libraries:\n" + "\n".join(missing)
+        return f"{len(objects)} shared objects, every dependency resolves"
+
     def version(self) -> str:
         expected = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]["version"]
         out = self.run("--version").strip()
@@ -220,6 +237,8 @@ def main(argv: list[str] | None = None) -> int:
         work.mkdir()
         s = Smoke(dist, work)
         s.step("bundle layout", s.bundle_layout)
+        linux = sys.platform.startswith("linux")
+        s.step("link check", s.links, None if linux else "ldd check runs on Linux only")
         s.step("--version", s.version)
         s.step("init (catalogue from the bundle)", s.init)
         s.step("demo", s.demo)
