@@ -1,0 +1,263 @@
+"""What the report workbooks share: Times New Roman cells, the official 13-column table, print set-up.
+
+The ward report, the end-of-day summary and the city roll-up are all read first in an email
+preview or on paper, so every cell carries its own font (a preview ignores the workbook's default
+style), merged text cells get a row height sized to their wrapped text (neither Excel nor
+LibreOffice grows a merged row by itself), and values are plain numbers, never formulas.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from core.stats import KEYS, Figures
+
+FONT = "Times New Roman"
+SIZE = 12
+TABLE_SIZE = 11
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+RED = "C00000"
+NUMBER_FORMAT = "#,##0"  # shows 1.234 or 1,234 by the reader's locale; the value stays an integer
+
+# The 13 columns of form II.06a (report.md, "Columns"): widths in Excel character units.
+FIRST_NUMBER_COL = 3
+LAST_COL = 13
+NUMBER_WIDTH = 10.5
+ROW_HEADER_LINES = (2, 2, 4)  # lines of text in the three header rows (sizes their heights)
+
+
+def font(bold: bool = False, italic: bool = False, size: float = SIZE, **kw) -> Font:
+    return Font(name=FONT, size=size, bold=bold, italic=italic, **kw)
+
+
+def centred(wrap: bool = True) -> Alignment:
+    return Alignment(horizontal="center", vertical="center", wrap_text=wrap)
+
+
+def left(wrap: bool = True, indent: int = 0) -> Alignment:
+    return Alignment(horizontal="left", vertical="top" if wrap else "center", wrap_text=wrap, indent=indent)
+
+
+def put(
+    ws: Worksheet,
+    row: int,
+    col: int,
+    value,
+    *,
+    to_col: int | None = None,
+    to_row: int | None = None,
+    fnt: Font | None = None,
+    align: Alignment | None = None,
+    border: bool = False,
+    number: bool = False,
+) -> None:
+    """Write ``value`` at (row, col), merged to (to_row, to_col); borders go on every merged cell."""
+    last_col = to_col or col
+    last_row = to_row or row
+    cell = ws.cell(row=row, column=col, value=value)
+    cell.font = fnt or font()
+    cell.alignment = align or left(wrap=False)
+    if number:
+        cell.number_format = NUMBER_FORMAT
+    if last_col != col or last_row != row:
+        ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+    if border:
+        for r in range(row, last_row + 1):
+            for c in range(col, last_col + 1):
+                ws.cell(row=r, column=c).border = BOX
+
+
+def lines_needed(text: str, width_chars: float, size: float = SIZE) -> int:
+    """How many lines ``text`` wraps to in a cell ``width_chars`` wide (Times is narrower than '0')."""
+    per_line = max(1.0, width_chars * 1.15 * SIZE / size)
+    return sum(max(1, math.ceil(len(part) / per_line)) for part in (text or " ").split("\n"))
+
+
+def height_for(lines: int, size: float = SIZE) -> float:
+    return round(lines * size * 1.3 + 3, 1)
+
+
+def span_width(ws: Worksheet, first: int, last: int) -> float:
+    return sum(ws.column_dimensions[get_column_letter(c)].width or 8.43 for c in range(first, last + 1))
+
+
+def text_row(ws: Worksheet, row: int, text: str, first: int = 1, last: int = LAST_COL, **kw) -> None:
+    """A wrapped paragraph merged across ``first``..``last`` with a height that shows all of it."""
+    size = kw.get("fnt").size if kw.get("fnt") else SIZE
+    kw.setdefault("align", left())
+    put(ws, row, first, text, to_col=last, **kw)
+    ws.row_dimensions[row].height = height_for(lines_needed(text, span_width(ws, first, last), size), size)
+
+
+@dataclass(frozen=True)
+class Group:
+    """A header group of the official table: title over ``Tổng số`` and the ``Trong đó`` columns."""
+
+    title: str
+    parts: tuple[str, ...]
+    subtitle: str = "Trong đó"
+    lone_last: str = ""  # a last column that stands beside the sub-group (e.g. "Từ kỳ trước")
+
+
+GROUPS = (
+    Group(
+        "Số hồ sơ nhận giải quyết",
+        ("Trực tuyến", "Trực tiếp, dịch vụ bưu chính"),
+        subtitle="Số mới tiếp nhận",
+        lone_last="Từ kỳ trước",
+    ),
+    Group("Số hồ sơ đã giải quyết", ("Trước hạn", "Đúng hạn", "Quá hạn")),
+    Group("Số hồ sơ đang giải quyết", ("Trong hạn", "Quá hạn")),
+)
+
+
+def set_table_widths(ws: Worksheet, label_width: float) -> None:
+    ws.column_dimensions["A"].width = 5.5
+    ws.column_dimensions["B"].width = label_width
+    for c in range(FIRST_NUMBER_COL, LAST_COL + 1):
+        ws.column_dimensions[get_column_letter(c)].width = NUMBER_WIDTH
+
+
+def label_width(labels: Iterable[str], minimum: float = 24, maximum: float = 36) -> float:
+    """Column B wide enough for the longest label on one line, within reason (longer ones wrap)."""
+    longest = max((len(t) for t in labels), default=0)
+    return max(minimum, min(maximum, longest * 0.95 + 2))
+
+
+def table_header(ws: Worksheet, top: int, label_title: str) -> int:
+    """The three header rows and the column-number row of form II.06a; returns the first data row."""
+    hf = font(bold=True, size=TABLE_SIZE)
+    put(ws, top, 1, "STT", to_row=top + 2, fnt=hf, align=centred(), border=True)
+    put(ws, top, 2, label_title, to_row=top + 2, fnt=hf, align=centred(), border=True)
+    col = FIRST_NUMBER_COL
+    for g in GROUPS:
+        width = 1 + len(g.parts) + (1 if g.lone_last else 0)
+        put(ws, top, col, g.title, to_col=col + width - 1, fnt=hf, align=centred(), border=True)
+        put(ws, top + 1, col, "Tổng số", to_row=top + 2, fnt=hf, align=centred(), border=True)
+        sub = font(size=TABLE_SIZE, italic=True)
+        put(
+            ws, top + 1, col + 1, g.subtitle, to_col=col + len(g.parts), fnt=sub, align=centred(), border=True
+        )
+        for i, part in enumerate(g.parts):
+            put(ws, top + 2, col + 1 + i, part, fnt=font(size=TABLE_SIZE), align=centred(), border=True)
+        if g.lone_last:
+            last = col + width - 1
+            put(
+                ws,
+                top + 1,
+                last,
+                g.lone_last,
+                to_row=top + 2,
+                fnt=font(size=TABLE_SIZE),
+                align=centred(),
+                border=True,
+            )
+        col += width
+    for c in range(1, LAST_COL + 1):
+        put(
+            ws, top + 3, c, f"({c})", fnt=font(italic=True, size=TABLE_SIZE - 1), align=centred(), border=True
+        )
+    for i, n in enumerate(ROW_HEADER_LINES):
+        ws.row_dimensions[top + i].height = height_for(n, TABLE_SIZE)
+    return top + 4
+
+
+def figures_row(
+    ws: Worksheet, row: int, number: int | str | None, label: str, figures: Figures, bold: bool = False
+) -> None:
+    """One table row: STT, label, then the eleven counts as integers (no formulas)."""
+    f = font(bold=bold, size=TABLE_SIZE)
+    if number is None:  # a total: the label spans STT and label columns
+        put(ws, row, 1, label, to_col=2, fnt=f, align=centred(), border=True)
+    else:
+        put(ws, row, 1, number, fnt=f, align=centred(), border=True)
+        put(ws, row, 2, label, fnt=f, align=Alignment(vertical="center", wrap_text=True), border=True)
+    for i, key in enumerate(KEYS):
+        put(
+            ws,
+            row,
+            FIRST_NUMBER_COL + i,
+            int(getattr(figures, key)),
+            fnt=f,
+            align=centred(wrap=False),
+            border=True,
+            number=True,
+        )
+    lines = lines_needed(label, ws.column_dimensions["B"].width or 20, TABLE_SIZE)
+    ws.row_dimensions[row].height = max(18.0, height_for(lines, TABLE_SIZE))
+
+
+def national_heading(
+    ws: Worksheet,
+    left_lines: Sequence[tuple[str, bool]],
+    place_date: str,
+    split: int = 5,
+    last: int = LAST_COL,
+) -> int:
+    """Issuing body left (columns 1..split), national heading and motto right; returns the next row."""
+    rows = max(len(left_lines), 2)
+    for i, (text, bold) in enumerate(left_lines):
+        put(ws, 1 + i, 1, text, to_col=split, fnt=font(bold=bold), align=centred(wrap=False))
+    put(
+        ws,
+        1,
+        split + 1,
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        to_col=last,
+        fnt=font(bold=True),
+        align=centred(wrap=False),
+    )
+    put(
+        ws,
+        2,
+        split + 1,
+        "Độc lập - Tự do - Hạnh phúc",
+        to_col=last,
+        fnt=font(bold=True, size=SIZE + 1, underline="single"),
+        align=centred(wrap=False),
+    )
+    put(ws, rows + 1, split + 1, place_date, to_col=last, fnt=font(italic=True), align=centred(wrap=False))
+    return rows + 2
+
+
+def print_setup(ws: Worksheet, title_rows: str | None, landscape: bool = True) -> None:
+    """A4, one page wide (as many pages tall as needed), centred, header rows repeated."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    if title_rows:
+        ws.print_title_rows = title_rows
+    ws.oddFooter.center.text = "Trang &P/&N"
+    ws.oddFooter.center.font = FONT
+    ws.sheet_view.showGridLines = False
+
+
+def new_workbook(title: str, sheet_title: str) -> tuple[Workbook, Worksheet]:
+    wb = Workbook()
+    ws = wb.active
+    ws.title = sheet_title
+    wb.properties.title = title
+    wb.properties.creator = "MotCua"
+    return wb, ws
+
+
+def to_bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
