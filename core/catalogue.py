@@ -6,12 +6,12 @@ by header name (case, accents and spacing ignored), keyed by procedure code.
 
 from __future__ import annotations
 
-import csv
-import io
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.errors import MotCuaError, ValidationError
+from core.filesafety import read_csv_rows, read_xlsx_rows
 from core.model import Procedure, User
 from core.paths import resource_path
 from core.text import fold, nfc
@@ -47,6 +47,10 @@ HEADERS = {
 }
 REQUIRED = ("code", "name", "field", "working_days")
 _YES = {"co", "x", "1", "true", "yes"}
+MAX_CODE = 40  # real codes: "1.004222", "2.000986.000.00.00.H56"
+MAX_FIELD = 200
+MAX_TEXT = 2000
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass
@@ -64,34 +68,14 @@ class CatalogueImport:
 
 
 def _rows_from_file(path: Path) -> list[list[str]]:
-    if not path.exists():
-        raise MotCuaError(f"Không tìm thấy tệp {path}")
+    """Rows as text; every way a file can be wrong becomes a Vietnamese ``MotCuaError``."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        from openpyxl import load_workbook
-
-        try:
-            wb = load_workbook(path, read_only=True, data_only=True)
-        except Exception as exc:  # openpyxl raises many kinds for a damaged file
-            raise MotCuaError(f"Không đọc được tệp Excel {path.name}: {exc}") from exc
-        try:
-            return [
-                ["" if v is None else str(v) for v in row]
-                for row in wb.worksheets[0].iter_rows(values_only=True)
-            ]
-        finally:
-            wb.close()
+        return [["" if v is None else str(v) for v in row] for row in read_xlsx_rows(path)]
     if suffix == ".csv":
-        raw = path.read_bytes()
-        for encoding in ("utf-8-sig", "cp1258"):
-            try:
-                text = raw.decode(encoding)
-                break
-            except UnicodeDecodeError:
-                continue
-        else:
-            raise MotCuaError(f"Tệp {path.name} không phải văn bản UTF-8")
-        return list(csv.reader(io.StringIO(text)))
+        return read_csv_rows(path)
+    if not path.exists():
+        raise MotCuaError(f"Không tìm thấy tệp {path}")
     raise MotCuaError(f"Chỉ nhận tệp .csv hoặc .xlsx, không nhận “{path.suffix}”")
 
 
@@ -114,6 +98,7 @@ def parse_procedures(path: Path) -> tuple[list[Procedure], list[str]]:
         }
         raise MotCuaError("Tệp thiếu cột: " + ", ".join(names[m] for m in missing))
     procedures, errors = [], []
+    seen: dict[str, int] = {}
     for number, row in enumerate(rows[1:], start=2):
         if not any(str(c).strip() for c in row):
             continue
@@ -126,10 +111,16 @@ def parse_procedures(path: Path) -> tuple[list[Procedure], list[str]]:
             code, name, field_name = cell("code"), cell("name"), cell("field")
             if not code or not name or not field_name:
                 raise ValidationError("Dòng", "thiếu mã, tên hoặc lĩnh vực")
+            if len(code) > MAX_CODE or len(name) > MAX_TEXT or len(field_name) > MAX_FIELD:
+                raise ValidationError("Dòng", "mã, tên hoặc lĩnh vực dài bất thường")
+            if any(_CONTROL.search(cell(k)) for k in header_index):
+                raise ValidationError("Dòng", "có ký tự điều khiển (dữ liệu nhị phân), không phải văn bản")
+            if code in seen:
+                raise ValidationError("Mã thủ tục", f"“{code}” trùng với dòng {seen[code]}")
             days_text = cell("working_days").split()[0] if cell("working_days") else ""
             try:
                 days = int(float(days_text.replace(",", ".")))
-            except ValueError:
+            except (ValueError, OverflowError):  # "abc", "nan", "1e400"
                 raise ValidationError("Số ngày làm việc", f"“{cell('working_days')}” không phải số") from None
             if days < 0 or days > 365:
                 raise ValidationError("Số ngày làm việc", f"{days} nằm ngoài 0-365")
@@ -147,6 +138,7 @@ def parse_procedures(path: Path) -> tuple[list[Procedure], list[str]]:
                     position=number,
                 )
             )
+            seen[code] = number
         except ValidationError as exc:
             errors.append(f"Dòng {number}: {exc.message}")
     return procedures, errors

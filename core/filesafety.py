@@ -1,0 +1,201 @@
+"""Refusing hostile files before a parser sees them, and reading the sane ones safely.
+
+Every importer (procedure list, old registers, ward workbooks) reads files the office did not
+make: a renamed PDF, a damaged download, a sheet with merged cells, a zip bomb. Everything here
+turns such a file into rows or into one Vietnamese ``MotCuaError``; no raw exception escapes.
+
+An .xlsx is a zip of XML: a few hundred kilobytes can expand to gigabytes (a "zip bomb"),
+which would freeze the counter PC while openpyxl reads it. The central directory states each
+member's sizes, so they can be checked without decompressing anything; Python's zipfile never
+inflates a member past its stated size (and checks the CRC), so a lying header cannot get round it.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from core.errors import MotCuaError
+
+MAX_UNCOMPRESSED = 150 * 1024 * 1024  # a 100,000-row province list is ~30 MB of XML
+MAX_RATIO = 150  # real sheets compress 5-30x; bombs 1000x and more
+MAX_MEMBERS = 5000
+MAX_CSV_BYTES = 100 * 1024 * 1024
+MAX_ROWS = 200_000  # twice the largest real list; more is a hostile or wrong file
+MAX_COLUMNS = 64  # importers match columns by header; nothing real needs more
+
+_MERGE = re.compile(
+    rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref=[\"']([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})[\"']"
+)
+
+
+def os_refusal(path: Path, exc: OSError) -> MotCuaError:
+    """A Vietnamese sentence for the ways opening a file fails (never the English strerror)."""
+    if isinstance(exc, FileNotFoundError):
+        return MotCuaError(f"Không tìm thấy tệp {path}")
+    if isinstance(exc, IsADirectoryError):
+        return MotCuaError(f"{path.name} là thư mục, không phải tệp.")
+    if isinstance(exc, PermissionError):
+        return MotCuaError(f"Không có quyền đọc tệp {path.name}.")
+    return MotCuaError(f"Không đọc được tệp {path.name} (lỗi ổ đĩa hoặc tệp đang bị khóa).")
+
+
+def check_xlsx(path: str | Path) -> None:
+    """Raise ``MotCuaError`` (Vietnamese) unless ``path`` looks like a sane .xlsx zip."""
+    path = Path(path)
+    try:
+        with open(path, "rb"):  # is_zipfile would call a missing or locked file "not a zip"
+            pass
+        is_zip = zipfile.is_zipfile(path)
+    except OSError as exc:
+        raise os_refusal(path, exc) from exc
+    if not is_zip:
+        raise MotCuaError(f"Không đọc được tệp Excel {path.name}: tệp hỏng hoặc không phải .xlsx.")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError) as exc:
+        raise MotCuaError(f"Không đọc được tệp Excel {path.name}: mục lục nén bị hỏng.") from exc
+    if len(members) > MAX_MEMBERS:
+        raise MotCuaError(f"Tệp {path.name} có quá nhiều thành phần ({len(members)}): không đọc.")
+    total = sum(m.file_size for m in members)
+    if total > MAX_UNCOMPRESSED:
+        raise MotCuaError(
+            f"Tệp {path.name} khi giải nén lớn {total // (1024 * 1024)} MB, vượt giới hạn "
+            f"{MAX_UNCOMPRESSED // (1024 * 1024)} MB: không đọc (có thể là tệp độc hại)."
+        )
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise MotCuaError(
+                f"Tệp {path.name} có thành phần nén bất thường ({m.filename}: "
+                f"{m.compress_size} byte giải nén thành {m.file_size} byte): "
+                "không đọc (có thể là tệp độc hại)."
+            )
+
+
+def _column_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters.upper():
+        n = n * 26 + ch - 64
+    return n
+
+
+def _merged_ranges(worksheet) -> set[tuple[int, int, int, int]]:
+    """(min_row, min_col, max_row, max_col) of every merged range, 1-based.
+
+    openpyxl's read-only mode (the only one fast enough for 100,000 rows) ignores merges, so the
+    sheet XML is scanned as bytes: a fraction of a second even for a large sheet. Cell text cannot
+    fake a ``<mergeCell`` tag because ``<`` is escaped inside values.
+    """
+    found: set[tuple[int, int, int, int]] = set()
+    tail = b""
+    with worksheet._get_source() as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            for m in _MERGE.finditer(data):
+                c1, r1, c2, r2 = _column_number(m[1]), int(m[2]), _column_number(m[3]), int(m[4])
+                found.add((min(r1, r2), min(c1, c2), max(r1, r2), max(c1, c2)))
+            tail = data[-1024:]
+    return found
+
+
+def _fill_merged(rows: list[list[Any]], ranges: set[tuple[int, int, int, int]], name: str) -> None:
+    """A merged cell shows one value over the whole range; a reader of the sheet takes it as the
+    value of every row it spans (a "Lĩnh vực" merged down beside its procedures). So the value is
+    copied down its own column. Cells merged sideways stay empty: a value never moves into another
+    column, where it would silently become a different field."""
+    budget = 4 * MAX_ROWS
+    for r1, c1, r2, _c2 in sorted(ranges):
+        if r1 > len(rows) or c1 > MAX_COLUMNS:
+            continue
+        top = rows[r1 - 1]
+        value = top[c1 - 1] if c1 - 1 < len(top) else None
+        last = min(r2, len(rows))
+        budget -= last - r1
+        if budget < 0:
+            raise MotCuaError(f"Tệp {name} có quá nhiều ô gộp: không đọc (có thể là tệp độc hại).")
+        for r in range(r1, last):
+            row = rows[r]
+            if len(row) < c1:
+                row.extend([None] * (c1 - len(row)))
+            row[c1 - 1] = value
+
+
+def _too_many_rows(name: str, max_rows: int) -> MotCuaError:
+    count = f"{max_rows:_}".replace("_", ".")  # Vietnamese groups thousands with dots
+    return MotCuaError(f"Tệp {name} có hơn {count} dòng: quá lớn, không đọc.")
+
+
+def read_xlsx_rows(
+    path: str | Path, max_rows: int | None = None, max_columns: int = MAX_COLUMNS
+) -> list[list[Any]]:
+    """Cell values of the first sheet (formulas give their cached value, or ``None``), with merged
+    cells filled down their column. Refuses bombs, damaged files and over-long sheets in Vietnamese.
+
+    The sheet's declared size is ignored (``reset_dimensions``): a tiny file that claims
+    A1:XFD1048576 would otherwise make openpyxl pad a billion empty cells.
+    """
+    path = Path(path)
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    check_xlsx(path)
+    from openpyxl import load_workbook
+
+    try:
+        wb = load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged file
+        raise MotCuaError(f"Không đọc được tệp Excel {path.name} (hỏng, hoặc không phải sổ tính).") from exc
+    try:
+        if not wb.worksheets:
+            raise MotCuaError(f"Tệp Excel {path.name} không có trang tính nào.")
+        ws = wb.worksheets[0]
+        rows: list[list[Any]] = []
+        try:
+            ws.reset_dimensions()
+            for row in ws.iter_rows(max_col=max_columns, values_only=True):
+                if len(rows) >= max_rows:
+                    raise _too_many_rows(path.name, max_rows)
+                rows.append(list(row))
+            _fill_merged(rows, _merged_ranges(ws), path.name)
+        except MotCuaError:
+            raise
+        except Exception as exc:  # bad XML, bad shared-string index, CRC error ...
+            raise MotCuaError(f"Không đọc được tệp Excel {path.name} (nội dung hỏng).") from exc
+        return rows
+    finally:
+        wb.close()
+
+
+def read_csv_rows(path: str | Path, max_rows: int | None = None) -> list[list[str]]:
+    """Rows of a CSV file in UTF-8 (with or without BOM) or Windows-1258 (old Vietnamese Excel)."""
+    path = Path(path)
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    try:
+        size = path.stat().st_size
+        if size > MAX_CSV_BYTES:
+            raise MotCuaError(f"Tệp {path.name} lớn {size // (1024 * 1024)} MB: quá lớn, không đọc.")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise os_refusal(path, exc) from exc
+    if b"\x00" in raw:
+        raise MotCuaError(f"Tệp {path.name} chứa dữ liệu nhị phân, không phải tệp CSV văn bản.")
+    for encoding in ("utf-8-sig", "cp1258"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise MotCuaError(f"Tệp {path.name} không phải văn bản UTF-8")
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline="")):
+            if len(rows) >= max_rows:
+                raise _too_many_rows(path.name, max_rows)
+            rows.append(row[:MAX_COLUMNS])
+    except csv.Error as exc:  # a field over the size limit, a broken quote ...
+        raise MotCuaError(f"Tệp CSV {path.name} sai cấu trúc (ô quá dài hoặc dấu ngoặc kép hỏng).") from exc
+    return rows
