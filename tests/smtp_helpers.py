@@ -239,7 +239,7 @@ def smtp_server(
             )
             if ok:
                 server.logins.append(auth_user)
-            return AuthResult(success=ok)
+            return AuthResult(success=ok, handled=False)
 
         kwargs["authenticator"] = authenticator
         kwargs["auth_required"] = True
