@@ -21,6 +21,7 @@ COMMAND_MODULES = (
     "cli.cmd_reports",
     "cli.cmd_import",
     "cli.cmd_trust",
+    "cli.cmd_email",
 )
 
 
