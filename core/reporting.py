@@ -384,6 +384,11 @@ def sends(register: Register, report_id: int) -> list[SendRecord]:
     ]
 
 
+def send_counts(register: Register) -> dict[int, tuple[int, int]]:
+    """Report id -> (send attempts, good ones), for the list of reports."""
+    return report_store.send_counts(register.store.db)
+
+
 # --- reading -----------------------------------------------------------------------------------
 def get(register: Register, report_id: int) -> Report:
     row = report_store.by_id(register.store.db, int(report_id))

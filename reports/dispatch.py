@@ -1,0 +1,126 @@
+"""Sending a signed report (or the end-of-day summary): workbook, message, send log, in one place.
+
+The command line and the reports screen both go through these two functions, so a send is
+logged the same way whichever door it came through: every attempt in ``report_sends`` (the
+report) or the audit trail (the day summary), a failed one with its Vietnamese reason, and the
+failure re-raised for the caller to show. Qt-free; the password is passed in, never stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from core import reporting as rp
+from core.errors import MotCuaError
+from core.model import User
+from core.register import Register
+from core.stats import DaySummary
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """What happened: by SMTP (``path`` None) or saved as an .eml draft (``path`` set)."""
+
+    method: str
+    recipients: str
+    path: Path | None = None
+    record: rp.SendRecord | None = None
+
+
+def _recipients(msg) -> str:
+    return ", ".join(a.strip() for a in str(msg.get("To", "")).split(",") if a.strip())
+
+
+def send_report(
+    register: Register,
+    user: User,
+    report_id: int,
+    *,
+    eml: Path | None = None,
+    password: str | None = None,
+) -> SendOutcome:
+    """Send a signed report by the office's SMTP server, or save it as an .eml draft.
+
+    Refused (nothing logged) when the report is not signed or not the latest version; once the
+    message is built, every attempt is logged, good or failed.
+    """
+    from reports.email_out import report_message, save_eml, send_message
+    from reports.workbook import report_filename, report_workbook
+
+    report = rp.get(register, report_id)
+    rp.check_sendable(report)
+    settings = register.settings
+    msg = report_message(
+        report, settings, report_workbook(report, settings), report_filename(report, settings)
+    )
+    to = _recipients(msg)
+    method = "eml" if eml else "smtp"
+    try:
+        if eml:
+            path = save_eml(msg, Path(eml))
+        else:
+            path = None
+            send_message(msg, settings, password)
+    except MotCuaError as exc:
+        rp.record_send(register, user, report_id, method, to, False, exc.message)
+        raise
+    except OSError as exc:  # the .eml could not be written
+        reason = f"Không ghi được tệp {exc.filename or eml}: {exc.strerror}"
+        rp.record_send(register, user, report_id, method, to, False, reason)
+        raise MotCuaError(reason) from exc
+    record = rp.record_send(register, user, report_id, method, to, True)
+    return SendOutcome(method, to, path, record)
+
+
+def send_day_summary(
+    register: Register,
+    user: User,
+    summary: DaySummary,
+    *,
+    eml: Path | None = None,
+    password: str | None = None,
+) -> SendOutcome:
+    """Send the end-of-day summary (or save it as .eml); the attempt goes to the audit trail.
+
+    The summary is not a report (no sign-off, no version), so ``report_sends`` has no row for
+    it: the audit trail records who sent which day to whom, and why a send failed.
+    """
+    from reports.email_out import day_summary_message, save_eml, send_message
+    from reports.workbook import day_summary_filename, day_summary_workbook
+
+    settings = register.settings
+    workbook = day_summary_workbook(summary, settings)
+    msg = day_summary_message(summary, settings, workbook, day_summary_filename(summary, settings))
+    to = _recipients(msg)
+    method = "eml" if eml else "smtp"
+    try:
+        if eml:
+            path = save_eml(msg, Path(eml))
+        else:
+            path = None
+            send_message(msg, settings, password)
+    except MotCuaError as exc:
+        _audit_day(register, user, summary, method, to, exc.message)
+        raise
+    except OSError as exc:
+        reason = f"Không ghi được tệp {exc.filename or eml}: {exc.strerror}"
+        _audit_day(register, user, summary, method, to, reason)
+        raise MotCuaError(reason) from exc
+    _audit_day(register, user, summary, method, to, "")
+    return SendOutcome(method, to, path)
+
+
+def _audit_day(register: Register, user: User, summary: DaySummary, method: str, to: str, error: str) -> None:
+    entry = {"method": method, "recipients": to, "ok": not error}
+    if error:
+        entry["error"] = error
+    with register.store.transaction():
+        register.store.audit(
+            user_login=user.login,
+            action="send_failed" if error else "send",
+            entity="day_summary",
+            key=summary.day.isoformat(),
+            new=entry,
+            at=register.now(),
+        )
