@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cli.context import CliContext
 from core import reporting as rp
-from core.errors import MotCuaError, ValidationError
+from core.errors import ValidationError
 from core.periods import PRESETS, Period, default_preset, preset_period
 from core.stats import TOTAL_LABEL, Table, day_summary
 from core.timeutil import fmt_vn, parse_date
