@@ -55,6 +55,9 @@ def test_full_disk_refuses_cleanly_and_keeps_everything_saved(register, clerk, d
     check = sqlite3.connect(db_path)
     assert check.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     check.close()
+    lost = len(set(saved) - register.store.existing_codes(saved))
+    print(f"\nFull disk: {len(saved)} dossiers saved around the refusal; records lost: {lost}")
+    assert lost == 0
 
 
 def test_backup_to_a_full_backup_database_is_refused(register, db_path, tmp_path, monkeypatch):
