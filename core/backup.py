@@ -23,6 +23,7 @@ from pathlib import Path
 
 from core.dbcheck import inspect_file
 from core.errors import DatabaseError
+from core.filesafety import os_reason
 from core.paths import data_dir
 from core.timeutil import now
 
@@ -130,7 +131,7 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DatabaseError(f"Không tạo được thư mục sao lưu {folder}: {exc.strerror}.") from exc
+        raise DatabaseError(f"Không tạo được thư mục sao lưu {folder}: {os_reason(exc)}.") from exc
     stamp = now().strftime("%Y-%m-%d_%H%M%S")
     target = folder / f"{PREFIX}{stamp}{SUFFIX}"
     n = 1
@@ -154,7 +155,7 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
         raise DatabaseError(f"Sao lưu không thành công: {describe_sqlite_error(exc, folder)}") from exc
     except OSError as exc:
         raise DatabaseError(
-            f"Sao lưu không thành công: không ghi được vào {folder} ({exc.strerror})."
+            f"Sao lưu không thành công: không ghi được vào {folder} ({os_reason(exc)})."
         ) from exc
     finally:
         for leftover in (partial, partial.with_name(partial.name + "-journal")):
@@ -269,6 +270,6 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
         with contextlib.suppress(OSError):
             incoming.unlink()
         raise DatabaseError(
-            f"Khôi phục không thành công ({exc.strerror}); cơ sở dữ liệu hiện tại không bị thay đổi."
+            f"Khôi phục không thành công ({os_reason(exc)}); cơ sở dữ liệu hiện tại không bị thay đổi."
         ) from exc
     return aside

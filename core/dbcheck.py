@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.errors import DatabaseError
+from core.filesafety import os_reason
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = frozenset({"settings", "procedures", "users", "dossiers", "events", "audit_log"})
@@ -69,7 +70,7 @@ def header_problem(path: Path) -> str:
         with path.open("rb") as fh:
             head = fh.read(100)
     except OSError as exc:
-        return f"không đọc được tệp ({exc.strerror})"
+        return f"không đọc được tệp ({os_reason(exc)})"
     if len(head) < 100 or not head.startswith(SQLITE_HEADER):
         return "tệp không phải cơ sở dữ liệu SQLite (phần đầu tệp sai hoặc tệp bị cắt ngắn)"
     page_size = int.from_bytes(head[16:18], "big")
@@ -131,7 +132,7 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
         if not path.exists() or path.stat().st_size == 0:
             return  # a new register: SQLite creates it
     except OSError as exc:
-        raise DatabaseError(f"Không đọc được tệp cơ sở dữ liệu {path}: {exc.strerror}") from exc
+        raise DatabaseError(f"Không đọc được tệp cơ sở dữ liệu {path}: {os_reason(exc)}.") from exc
     verdict = inspect_file(path, motcua=False)
     if verdict.ok:
         return

@@ -13,6 +13,7 @@ inflates a member past its stated size (and checks the CRC), so a lying header c
 from __future__ import annotations
 
 import csv
+import errno
 import io
 import re
 import zipfile
@@ -33,6 +34,25 @@ _MERGE = re.compile(
 )
 
 
+_OS_REASONS = {
+    errno.ENOENT: "không tìm thấy tệp hoặc thư mục",
+    errno.EACCES: "không có quyền",
+    errno.EPERM: "không có quyền",
+    errno.ENOSPC: "ổ đĩa đã đầy",
+    errno.EROFS: "ổ đĩa chỉ cho đọc",
+    errno.EISDIR: "đây là thư mục, không phải tệp",
+    errno.ENOTDIR: "đường dẫn không phải thư mục",
+    errno.EBUSY: "tệp đang bị chương trình khác dùng",
+    errno.EIO: "lỗi đọc/ghi ổ đĩa",
+    errno.EEXIST: "tệp đã có",
+}
+
+
+def os_reason(exc: OSError) -> str:
+    """The operating system's reason in Vietnamese (``strerror`` is English on most machines)."""
+    return _OS_REASONS.get(exc.errno or 0, f"lỗi hệ thống tệp, mã {exc.errno}")
+
+
 def os_refusal(path: Path, exc: OSError) -> MotCuaError:
     """A Vietnamese sentence for the ways opening a file fails (never the English strerror)."""
     if isinstance(exc, FileNotFoundError):
@@ -41,7 +61,7 @@ def os_refusal(path: Path, exc: OSError) -> MotCuaError:
         return MotCuaError(f"{path.name} là thư mục, không phải tệp.")
     if isinstance(exc, PermissionError):
         return MotCuaError(f"Không có quyền đọc tệp {path.name}.")
-    return MotCuaError(f"Không đọc được tệp {path.name} (lỗi ổ đĩa hoặc tệp đang bị khóa).")
+    return MotCuaError(f"Không đọc được tệp {path.name}: {os_reason(exc)}.")
 
 
 def check_xlsx(path: str | Path) -> None:

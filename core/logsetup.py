@@ -20,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 
 from core.errors import MotCuaError
+from core.filesafety import os_reason
 from core.paths import data_dir
 
 LOG_NAME = "motcua.log"
@@ -170,7 +171,7 @@ def user_message(exc: BaseException) -> str:
         return "Máy không đủ bộ nhớ để làm việc này; hãy đóng bớt chương trình và thử lại."
     if isinstance(exc, OSError):
         where = f" {exc.filename}" if exc.filename else ""
-        return f"Không đọc/ghi được tệp{where}: {exc.strerror or exc}."
+        return f"Không đọc/ghi được tệp{where}: {os_reason(exc)}."
     return (
         "Đã xảy ra lỗi không mong đợi; dữ liệu đã lưu trước đó không bị ảnh hưởng. "
         "Hãy sao chép chi tiết lỗi gửi cho người hỗ trợ."

@@ -83,6 +83,9 @@ def test_error_details_are_vietnamese_complete_and_scrubbed():
 
 def test_user_messages_are_vietnamese():
     assert "đầy" in user_message(sqlite3.OperationalError("database or disk is full"))
-    assert "Không đọc/ghi được tệp" in user_message(PermissionError(13, "Permission denied", "x.pdf"))
+    denied = user_message(PermissionError(13, "Permission denied", "x.pdf"))
+    assert "Không đọc/ghi được tệp" in denied and "không có quyền" in denied and "denied" not in denied
+    full = user_message(OSError(28, "No space left on device", "bk.sqlite3"))
+    assert "ổ đĩa đã đầy" in full and "No space" not in full
     assert "lỗi không mong đợi" in user_message(KeyError("boom"))
     assert user_message(ValidationError("Email", "sai")) == "Email: sai"
