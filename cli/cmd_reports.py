@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cli.context import CliContext
 from core import reporting as rp
-from core.errors import ValidationError
+from core.errors import MotCuaError, ValidationError
 from core.periods import PRESETS, Period, default_preset, preset_period
 from core.stats import TOTAL_LABEL, Table, day_summary
 from core.timeutil import fmt_vn, parse_date
@@ -341,10 +341,18 @@ def print_day(summary) -> None:
 
 # --- city roll-up -----------------------------------------------------------------------------------
 def cmd_consolidate(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Roll up the wards' workbooks; a refused file is named with its reason, the good ones go in.
+
+    Exit 0 when at least one report rolled up (refused files listed), 2 when none did.
+    """
     from reports.consolidate import consolidate, write_city_workbook
 
     out = _xlsx_path(Path(args.out))
     result = consolidate([Path(f) for f in args.files])
+    if not result.accepted:
+        print(result.message(), file=sys.stderr)
+        raise MotCuaError("Không có báo cáo hợp lệ nào để tổng hợp; chưa ghi tệp.")
     write_city_workbook(result, out)
+    print(result.message())
     print(f"Đã ghi {out}")
     return 0

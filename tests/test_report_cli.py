@@ -324,3 +324,69 @@ def test_day_summary_json_workbook_eml_and_send(ward, admin, db_path, tmp_path, 
         ("send", "smtp"),
         ("send", "eml"),
     ]
+
+
+# --- city roll-up -----------------------------------------------------------------------------
+def _ward_by_cli(db: Path, name: str, code: str, online: int, tmp: Path, capsys, monkeypatch) -> Path:
+    """A ward made only through the command line: set-up, users, dossiers, report, sign-off."""
+
+    def ok(*args: str, stdin: str = "") -> str:
+        code_, out, err = call(db, *args, stdin=stdin, capsys=capsys, monkeypatch=monkeypatch)
+        assert code_ == 0, err
+        return out
+
+    ok("init", "--ward-name", name, "--agency-code", code)
+    ok("user", "add", "canbo", "--role", "clerk", "--full-name", "Vũ Thị Lan", stdin=PASSWORD + "\n")
+    ok("user", "add", "pct", "--role", "vice-chair", "--full-name", "Đặng Văn Hùng", stdin=PASSWORD + "\n")
+    person = ["--procedure", "1.004222", "--id-number", "001190012345"]
+    first = ok("--user", "canbo", "intake", *person, "--applicant", "Ngô Thị Mai", "--at", "2026-11-03 09:00")
+    ok("--user", "canbo", "resolve", first.strip(), "--at", "2026-11-03 15:00")
+    for i in range(online):
+        at_ = f"2026-11-0{4 + i} 10:00"
+        ok(
+            "--user",
+            "canbo",
+            "intake",
+            *person,
+            "--applicant",
+            "Phan Văn Tú",
+            "--channel",
+            "truc-tuyen",
+            "--at",
+            at_,
+        )
+    draft = tmp / f"{code}-nhap.xlsx"
+    ok("--user", "canbo", "report", *SPAN, "--out", str(draft))
+    ok("report", "sign", "1", "--user", "pct", stdin=PASSWORD + "\n")
+    signed = tmp / f"{code}.xlsx"
+    ok("report", "show", "1", "--out", str(signed))
+    return signed
+
+
+def test_consolidate_two_wards_made_by_the_cli(tmp_path, capsys, monkeypatch):
+    a = _ward_by_cli(
+        tmp_path / "a.sqlite3", "UBND phường Tây Hồ", "000.17.22.H56", 1, tmp_path, capsys, monkeypatch
+    )
+    b = _ward_by_cli(
+        tmp_path / "b.sqlite3", "UBND phường Ba Đình", "000.01.22.H56", 2, tmp_path, capsys, monkeypatch
+    )
+    unsigned = tmp_path / "000.01.22.H56-nhap.xlsx"
+    broken = tmp_path / "khong-phai-excel.xlsx"
+    broken.write_text("không phải tệp Excel", encoding="utf-8")
+    city = tmp_path / "thanh-pho.xlsx"
+    done = run(
+        tmp_path / "a.sqlite3", "consolidate", str(a), str(b), str(unsigned), str(broken), "--out", str(city)
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Đã tổng hợp 2 báo cáo, kỳ Từ ngày 02/11/2026 đến ngày 13/11/2026" in done.stdout
+    assert "2 tệp bị loại" in done.stdout
+    assert "- khong-phai-excel.xlsx: " in done.stdout and "- 000.01.22.H56-nhap.xlsx: " in done.stdout
+    ws = load_workbook(city)["Tổng hợp"]
+    rows = {r[1] or r[0]: r[2:13] for r in ws.iter_rows(values_only=True) if r[0] or r[1]}
+    assert rows["UBND phường Tây Hồ"][:5] == (2, 1, 1, 0, 1)
+    assert rows["UBND phường Ba Đình"][:5] == (3, 2, 1, 0, 1)
+    assert rows["Tổng cộng"][:5] == (5, 3, 2, 0, 2)
+    # Nothing good to roll up: refused, named, and no file written.
+    none = run(tmp_path / "a.sqlite3", "consolidate", str(unsigned), "--out", str(tmp_path / "rong.xlsx"))
+    assert none.returncode == 2 and "Không có báo cáo hợp lệ nào" in none.stderr
+    assert "000.01.22.H56-nhap.xlsx" in none.stderr and not (tmp_path / "rong.xlsx").exists()
