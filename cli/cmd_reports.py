@@ -276,7 +276,8 @@ def cmd_report_show(ctx: CliContext, args: argparse.Namespace) -> int:
             print(f"{label}:\n{text or '(trống)'}")
         for s in log:
             result = "thành công" if s.ok else f"lỗi: {s.error}"
-            print(f"Gửi {fmt_vn(s.at)} ({s.method}, {s.user_login}) tới {s.recipients}: {result}")
+            to = s.recipients or "(chưa có địa chỉ)"
+            print(f"Gửi {fmt_vn(s.at)} ({s.method}, {s.user_login}) tới {to}: {result}")
         if check is not None and check.differs:
             print(
                 check.message
