@@ -125,6 +125,25 @@ def data_rows(report: Report, settings: Settings) -> list[list[Any]]:
     return out
 
 
+def ward_rows(data: WardData) -> list[list[Any]]:
+    """A sheet read back, as rows again (the city workbook's own "Dữ liệu" sheet stacks them)."""
+    meta = [
+        data.agency_code,
+        data.ward_name,
+        data.period_from.isoformat(),
+        data.period_to.isoformat(),
+        data.report_id if data.report_id is not None else "",
+        data.version,
+        data.status,
+        data.signed_by,
+        to_db(data.signed_at) or "",
+        data.fingerprint,
+    ]
+    out = [[*meta, r.field, *(int(getattr(r.figures, k)) for k in KEYS)] for r in data.rows]
+    out.append([*meta, TOTAL_LABEL, *(int(getattr(data.total, k)) for k in KEYS)])
+    return out
+
+
 def write_datasheet(ws: Worksheet, rows: list[list[Any]]) -> None:
     """Header row and ``rows`` (from :func:`data_rows`, possibly several wards) into ``ws``."""
     ws.append(list(HEADERS))
@@ -171,6 +190,10 @@ def read_workbook(source: str | Path | bytes) -> WardData:
         if SHEET_NAME not in wb.sheetnames:
             raise DatasheetError(f"Tệp không có trang “{SHEET_NAME}” (không phải báo cáo xuất từ MotCua).")
         return read_datasheet(wb[SHEET_NAME])
+    except MotCuaError:
+        raise
+    except Exception as exc:  # damaged sheet XML inside a sane zip
+        raise DatasheetError(f"Không đọc được trang “{SHEET_NAME}” ({type(exc).__name__}: {exc}).") from exc
     finally:
         wb.close()
 
