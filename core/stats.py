@@ -8,14 +8,14 @@ compare as text; "early" compares dates (the first ten characters).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
 
 from core.model import Difficulty
 from core.periods import Period
 from core.register import Register
-from core.timeutil import start_of_day, to_db
+from core.timeutil import from_db, start_of_day, to_db
 
 KEYS = (
     "received_total",
@@ -113,14 +113,16 @@ class Table:
 
 
 # Was the dossier awaiting supplementary documents at the cut-off? The last supplement event
-# up to then decides (events_dossier index: a handful of rows per dossier). Only evaluated
-# for open dossiers already past due, so it costs nothing on the bulk of the rows.
+# before ``:bound`` (what had happened by the cut-off) decides (events_dossier index: a handful
+# of rows per dossier). Only evaluated for open dossiers already past due: CASE WHEN ... AND ...
+# stops at the first false term, so it costs nothing on the bulk of the rows.
 _PAUSED_AT_CUTOFF = (
     "(SELECT e.kind FROM events e WHERE e.dossier_id = d.id "
-    "AND e.kind IN ('supplement_requested', 'supplement_received') AND e.at < :cut "
+    "AND e.kind IN ('supplement_requested', 'supplement_received') AND e.at < :bound "
     "ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'supplement_requested'"
 )
 _RESOLVED = "(d.outcome_at < :after)"
+_PENDING = "(d.outcome_at IS NULL OR d.outcome_at >= :after)"
 _RESULT = "d.status IN ('resolved', 'returned')"
 
 REPORT_SQL = f"""
@@ -133,12 +135,25 @@ SELECT d.field AS field,
   SUM(CASE WHEN {_RESOLVED} AND {_RESULT}
            AND substr(d.outcome_at, 1, 10) < substr(d.due_at, 1, 10) THEN 1 ELSE 0 END) AS resolved_early,
   SUM(CASE WHEN {_RESOLVED} AND {_RESULT} AND d.outcome_at > d.due_at THEN 1 ELSE 0 END) AS resolved_late,
-  SUM(CASE WHEN d.outcome_at IS NULL OR d.outcome_at >= :after THEN 1 ELSE 0 END) AS pending_total,
-  SUM(CASE WHEN (d.outcome_at IS NULL OR d.outcome_at >= :after) AND d.due_at < :cut
+  SUM(CASE WHEN {_PENDING} THEN 1 ELSE 0 END) AS pending_total,
+  SUM(CASE WHEN {_PENDING} AND d.due_at < :cut
            AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0) THEN 1 ELSE 0 END) AS pending_overdue
 FROM dossiers d
 WHERE d.received_at < :after AND (d.outcome_at IS NULL OR d.outcome_at >= :start)
 GROUP BY d.field
+"""
+
+# Open at the cut-off with a stored due moment after it, and a supplement pause that began
+# after the cut-off and has ended since: the stored due moment counts that pause, which the
+# cut-off could not know. Only a past period can have such rows, and few (events_kind_at
+# index on the supplements after the cut-off); their due moment at the cut-off is re-derived
+# from the pauses that had ended by then.
+LATER_PAUSE_SQL = f"""
+SELECT DISTINCT d.id, d.field, d.received_at, d.working_days, d.cutoff_applies
+FROM events s JOIN dossiers d ON d.id = s.dossier_id
+WHERE s.kind = 'supplement_received' AND s.at >= :bound
+  AND d.received_at < :after AND {_PENDING} AND d.due_at >= :cut
+  AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0)
 """
 
 
@@ -149,12 +164,24 @@ def ordered_fields(register: Register, present: list[str]) -> list[str]:
     return sorted(present, key=lambda f: (rank.get(f, len(known)), f))
 
 
+def _bound(period: Period, cut: datetime) -> datetime:
+    """The exclusive end of what had happened by the cut-off: the period's end, or just after
+    now (an event stamped this very second has happened)."""
+    return cut if cut >= period.after else cut + timedelta(seconds=1)
+
+
 def compute(register: Register, period: Period, now: datetime | None = None) -> Table:
     """The report's table for ``period``; pending dossiers judged at min(end of period, now)."""
     cut = period.cutoff(now or register.now())
-    params = {"start": to_db(period.first_moment), "after": to_db(period.after), "cut": to_db(cut)}
+    params = {
+        "start": to_db(period.first_moment),
+        "after": to_db(period.after),
+        "cut": to_db(cut),
+        "bound": to_db(_bound(period, cut)),
+    }
+    db = register.store.db
     by_field: dict[str, Figures] = {}
-    for row in register.store.db.execute(REPORT_SQL, params).fetchall():
+    for row in db.execute(REPORT_SQL, params).fetchall():
         (
             name, received, online, direct, carried, resolved, early, late, pending, overdue,
         ) = (row[0], *(int(v or 0) for v in row[1:]))  # fmt: skip
@@ -171,9 +198,33 @@ def compute(register: Register, period: Period, now: datetime | None = None) -> 
             pending_in_time=pending - overdue,
             pending_overdue=overdue,
         )
+    for name in _overdue_before_later_pauses(register, params, cut):
+        f = by_field[name]
+        by_field[name] = replace(
+            f, pending_in_time=f.pending_in_time - 1, pending_overdue=f.pending_overdue + 1
+        )
     rows = tuple(FieldRow(f, by_field[f]) for f in ordered_fields(register, list(by_field)))
     total = sum((r.figures for r in rows), Figures())
     return Table(period, cut, rows, total)
+
+
+def _overdue_before_later_pauses(register: Register, params: dict[str, Any], cut: datetime) -> list[str]:
+    """Fields of the dossiers counted in time only thanks to a pause after the cut-off."""
+    out = []
+    calendar = register.calendar
+    for d_id, name, received_at, days, cutoff_applies in register.store.db.execute(
+        LATER_PAUSE_SQL, params
+    ).fetchall():
+        known = [
+            (from_db(a), from_db(b))
+            for a, b in register.store.pauses(d_id)
+            if b is not None and b < params["bound"]
+        ]
+        paused = calendar.paused_working_days(known)
+        due = calendar.due_moment(from_db(received_at), days, bool(cutoff_applies), paused)
+        if due < cut:
+            out.append(name)
+    return out
 
 
 def table_from_json(data: dict[str, Any], period: Period, cutoff: datetime) -> Table:
