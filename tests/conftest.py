@@ -16,6 +16,8 @@ from core.model import IntakeForm, Role  # noqa: E402
 from core.register import Register  # noqa: E402
 from core.timeutil import VN_TZ  # noqa: E402
 
+pytest_plugins = ["tests.gui_helpers"]  # GUI fixtures (fake_prompts, gui_session), listed once here
+
 PASSWORD = "matkhau123"
 AGENCY = "000.17.22.H56"
 

@@ -16,8 +16,6 @@ from gui.views.admin_users import UsersView
 from tests.conftest import PASSWORD, make_form
 from tests.gui_helpers import type_text
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 @pytest.fixture
 def admin_session(register, admin, fake_prompts):

@@ -16,8 +16,6 @@ from gui.session import Session
 from gui.views.backup_view import BackupView
 from tests.conftest import make_form
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 @pytest.fixture(autouse=True)
 def private_data_dir(tmp_path, monkeypatch):

@@ -15,8 +15,6 @@ from gui.views.dossiers import DossiersView
 from tests.conftest import at, make_form
 from tests.gui_helpers import type_text
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 def fill(register, clerk, clock, n=5):
     codes = []

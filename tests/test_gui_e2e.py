@@ -13,8 +13,6 @@ from gui.session import Session
 from tests.conftest import PASSWORD
 from tests.gui_helpers import pdf_qr_codes, type_text
 
-pytest_plugins = ["tests.gui_helpers"]
-
 CITIZENS = [
     ("khai sinh", "Nguyễn Thị Ưởng", "001190012345", "0912 345 678", "Số 12 Âu Cơ, Tây Hồ"),
     ("chung thuc ban sao", "Trần Đức Bình", "001085001234", "0987654321", "Ngõ 5 Xuân Diệu, Tây Hồ"),

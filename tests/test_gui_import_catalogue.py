@@ -7,8 +7,6 @@ import pytest
 from gui.session import Session
 from gui.views.import_catalogue import CatalogueImportTab
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 @pytest.fixture
 def admin_session(register, admin, fake_prompts):

@@ -8,8 +8,6 @@ from core.model import Status
 from gui.views.intake import IntakeView
 from tests.gui_helpers import pdf_qr_codes, type_text
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 def make_view(qtbot, session):
     view = IntakeView(session)

@@ -13,8 +13,6 @@ from gui.views.return_view import ReturnView
 from tests.conftest import make_form
 from tests.gui_helpers import type_text
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 def test_scan_a_resolved_dossier_and_return_it_by_keyboard(qtbot, gui_session, clerk):
     reg = gui_session.register

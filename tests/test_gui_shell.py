@@ -17,8 +17,6 @@ from gui.session import Session
 from tests.conftest import PASSWORD
 from tests.gui_helpers import type_text
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 def test_login_rejects_wrong_password_then_accepts(qtbot, register, fake_prompts):
     session = Session(register)

@@ -10,8 +10,6 @@ from gui.main_window import MainWindow
 from gui.views.today import TodayView
 from tests.conftest import make_form
 
-pytest_plugins = ["tests.gui_helpers"]
-
 
 def test_tiles_and_chart_follow_the_register(qtbot, gui_session, clerk, clock):
     reg = gui_session.register
