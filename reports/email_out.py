@@ -16,6 +16,7 @@ RFC 2047 ``name=`` on Content-Type as the fallback older Outlook reads.
 
 from __future__ import annotations
 
+import base64
 import copy
 import email.policy
 import logging
@@ -368,7 +369,7 @@ def _session(
                     f"Máy chủ thư {where} không cho đăng nhập (không có AUTH) trên kết nối này; "
                     "kiểm tra kiểu bảo mật và cổng."
                 )
-            smtp.login(user, password or "")
+            _login(smtp, user, password or "")
         yield smtp
     except BaseException as exc:
         if smtp is not None:  # no polite QUIT: a silent server would make us wait twice
@@ -380,6 +381,29 @@ def _session(
         raise
     with suppress(Exception):
         smtp.quit()
+
+
+def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:
+    """Log in; a password with Vietnamese letters goes as UTF-8 (RFC 4616), which
+    ``smtplib.login`` cannot do (it encodes the credentials as ASCII and raises)."""
+    if user.isascii() and password.isascii():
+        smtp.login(user, password)
+        return
+    offered = smtp.esmtp_features.get("auth", "").upper().split()
+    if "PLAIN" in offered:
+        token = base64.b64encode(b"\0" + user.encode() + b"\0" + password.encode()).decode()
+        code, answer = smtp.docmd("AUTH", "PLAIN " + token)
+    elif "LOGIN" in offered:
+        code, answer = smtp.docmd("AUTH", "LOGIN " + base64.b64encode(user.encode()).decode())
+        if code == 334:
+            code, answer = smtp.docmd(base64.b64encode(password.encode()).decode())
+    else:
+        raise SendError(
+            "Mật khẩu máy chủ thư có chữ có dấu nhưng máy chủ không nhận cách đăng nhập PLAIN/LOGIN: "
+            "đặt mật khẩu không dấu."
+        )
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, answer)
 
 
 def _translate(exc: Exception, where: str, user: str) -> SendError:
@@ -404,6 +428,8 @@ def _translate(exc: Exception, where: str, user: str) -> SendError:
         )
     if isinstance(exc, socket.gaierror):
         return SendError(f"Không tìm thấy máy chủ thư “{host}”: sai tên máy chủ hoặc máy tính chưa có mạng.")
+    if isinstance(exc, smtplib.SMTPServerDisconnected) and isinstance(exc.__context__, TimeoutError):
+        exc = exc.__context__  # smtplib reports a read timeout as a disconnection
     if isinstance(exc, TimeoutError | socket.timeout):
         return SendError(
             f"Máy chủ thư {where} không trả lời (hết thời gian chờ): kiểm tra mạng, tường lửa và cổng."
