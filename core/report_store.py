@@ -22,9 +22,12 @@ UPDATABLE = frozenset(
         "fingerprint", "sent_at", "highlights", "difficulties", "proposals",
     }
 )  # fmt: skip
+# One pass for "which version replaced this one" (a correlated sub-query per row would scan the
+# table once per report: no index on ``supersedes``, and the schema is not ours to change).
 _SELECT = (
-    "SELECT r.*, (SELECT MIN(n.id) FROM reports n WHERE n.supersedes = r.id) AS superseded_by "
-    "FROM reports r WHERE {where} "
+    "SELECT r.*, n.next_id AS superseded_by FROM reports r "
+    "LEFT JOIN (SELECT supersedes, MIN(id) AS next_id FROM reports WHERE supersedes IS NOT NULL "
+    "GROUP BY supersedes) n ON n.supersedes = r.id WHERE {where} "
     "ORDER BY r.period_from DESC, r.period_to DESC, r.version DESC, r.id DESC"
 )
 
