@@ -156,11 +156,16 @@ def _sign_off(ws, r: int, report: Report) -> None:
         ws,
         r + 7,
         7,
-        f"Mã xác thực số liệu (SHA-256): {report.fingerprint or ''}",
+        f"Mã xác thực số liệu (SHA-256): {_grouped(report.fingerprint or '')}",
         to_col=LAST_COL,
         fnt=font(size=9),
         align=centred(),
     )
+
+
+def _grouped(fingerprint: str) -> str:
+    """Groups of eight hex digits: easier to compare by eye or read out over the phone."""
+    return " ".join(fingerprint[i : i + 8] for i in range(0, len(fingerprint), 8))
 
 
 # --- the end-of-day summary ---------------------------------------------------------------

@@ -143,8 +143,9 @@ def test_signed_block_names_signer_time_and_fingerprint(month, register):
     assert "PHÓ CHỦ TỊCH" in found and "Phạm Quang Vinh" in found
     assert "Phó Chủ tịch UBND phường" in found
     assert "Đã ký duyệt lúc 16 giờ 30 phút, ngày 23 tháng 11 năm 2026" in found
-    assert f"Mã xác thực số liệu (SHA-256): {report.fingerprint}" in found
     assert len(report.fingerprint) == 64
+    grouped = " ".join(report.fingerprint[i : i + 8] for i in range(0, 64, 8))
+    assert f"Mã xác thực số liệu (SHA-256): {grouped}" in found
     assert not any(DRAFT_MARK in t for t in found)
 
 
