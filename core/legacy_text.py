@@ -118,12 +118,30 @@ def _reads_as_vietnamese(text: str, need_evidence: bool) -> bool:
 
 def decode_tcvn3(text: str) -> str:
     """TCVN3 look-alikes to Unicode (no detection: the caller knows the cell is TCVN3)."""
-    out = _TCVN3_RE.sub(lambda m: TCVN3_DECODE[m.group(0)], text)
+    out = _TCVN3_RE.sub(lambda m: TCVN3_DECODE[m.group(0)], text)  # one character for one
     letters = [ch for ch in text if ch.isascii() and ch.isalpha()]
     capital_word = any(sum(ch.isascii() and ch.isupper() for ch in w) >= 2 for w in _WORD.findall(text))
     if capital_word and all(ch.isupper() for ch in letters):
         out = out.upper()  # .VnTimeH: capitals drawn from the lower-case codes
+    else:
+        out = _capitalise_names(text, out)
     return unicodedata.normalize("NFC", out)
+
+
+def _capitalise_names(text: str, out: str) -> str:
+    """ "Nguyễn Văn ánh" -> "Nguyễn Văn Ánh": VN3 has no code for a capital with a tone, so a name
+    whose other words all start with a capital gets one on the word that starts with a tone."""
+    words = list(_WORD.finditer(out))
+    if len(words) < 3:
+        return out
+    starts = [m.start() for m in words if text[m.start()] in TCVN3_DECODE and out[m.start()].islower()]
+    others = [m for m in words if m.start() not in starts]
+    if not starts or not all(m.group(0)[0].isupper() for m in others):
+        return out
+    chars = list(out)
+    for i in starts:
+        chars[i] = chars[i].upper()
+    return "".join(chars)
 
 
 def decode_vni(text: str) -> str:

@@ -261,6 +261,7 @@ def _build_row(cell, find_procedure, settings, calendar, now: datetime, user: Us
     if received is None:
         raise RowError("thiếu ngày nhận")
     received_at = received[0]
+    _check_year(received_at, LABELS["received"])
     if received_at > now:
         raise RowError(f"ngày nhận {fmt_vn(received_at)} sau thời điểm hiện tại")
     return_at = settings.return_at
@@ -270,8 +271,11 @@ def _build_row(cell, find_procedure, settings, calendar, now: datetime, user: Us
         if parsed is None:
             return None
         at, has_time = parsed
+        _check_year(at, LABELS[key])
         if not has_time:  # a date alone: the office's return time, never before what precedes it
-            at = max(datetime.combine(at.date(), return_at, VN_TZ), floor)
+            at = datetime.combine(at.date(), return_at, VN_TZ)
+            if at.date() == floor.date():  # only within the same day: an earlier date stays an error
+                at = max(at, floor)
         if at > now and key != "due":
             raise RowError(f"{LABELS[key].lower()} {fmt_vn(at)} sau thời điểm hiện tại")
         return at
@@ -325,11 +329,17 @@ def _build_row(cell, find_procedure, settings, calendar, now: datetime, user: Us
     }
 
 
+def _check_year(moment: datetime, label: str) -> None:
+    """Year 1 or 9999 would overflow when shifted between time zones (and means a typing slip)."""
+    if not 1900 <= moment.year <= 2100:
+        raise RowError(f"{label.lower()} năm {moment.year}: ngoài khoảng 1900-2100, hãy kiểm tra lại")
+
+
 def _status(text: str, outcome_at: datetime | None, returned_at: datetime | None) -> Status:
     if not text:
         if returned_at:
             return Status.RETURNED
-        return Status.RESOLVED if outcome_at else Status.IN_PROGRESS
+        return Status.RESOLVED if outcome_at else Status.RECEIVED
     status = STATUSES.get(header_key(text))
     if status is None:
         raise RowError(

@@ -21,6 +21,8 @@ SENTENCES = [
     "Đã trả kết quả",
     "Chờ bổ sung giấy tờ",
     "Lê Văn Tám, xóm Giữa",
+    "Nguyễn Văn Ánh",
+    "Đỗ Thị Ớt",
 ]
 
 
