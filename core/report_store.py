@@ -39,12 +39,18 @@ def insert(db: sqlite_utils.Database, values: dict[str, Any]) -> int:
     return db.execute(sql, [values[c] for c in cols]).lastrowid
 
 
-def update(db: sqlite_utils.Database, report_id: int, changes: dict[str, Any]) -> None:
+def update(db: sqlite_utils.Database, report_id: int, changes: dict[str, Any], expect_status: str) -> bool:
+    """Change one report if it still has ``expect_status``; False (nothing written) otherwise.
+
+    The status condition is in the UPDATE itself, so a signed row cannot be rewritten through
+    this module even by a caller that forgot to check (the rules check first, with a message).
+    """
     unknown = set(changes) - UPDATABLE
     if unknown:  # a programming error, never a user's
         raise ValueError(f"reports: không sửa được cột {sorted(unknown)}")
     sets = ", ".join(f"{k} = ?" for k in changes)
-    db.execute(f"UPDATE reports SET {sets} WHERE id = ?", [*changes.values(), report_id])
+    sql = f"UPDATE reports SET {sets} WHERE id = ? AND status = ?"
+    return db.execute(sql, [*changes.values(), report_id, expect_status]).rowcount == 1
 
 
 def by_id(db: sqlite_utils.Database, report_id: int) -> dict | None:

@@ -348,7 +348,7 @@ def record_send(
             entry["error"] = nfc(error)
         _audit(register, user, "send" if ok else "send_failed", report, new=entry)
         if ok and method == "smtp" and report.status == SIGNED:
-            _update(register, report_id, {"status": SENT, "sent_at": to_db(at)})
+            _update(register, report_id, {"status": SENT, "sent_at": to_db(at)}, expect=SIGNED)
             _audit(register, user, "mark_sent", report, old={"status": SIGNED}, new={"status": SENT})
     return SendRecord(send_id, report_id, at, user.login, method, to, ok, nfc(error))
 
@@ -362,7 +362,7 @@ def mark_sent(register: Register, user: User, report_id: int) -> Report:
         if report.status == SENT:
             return report
         at = register.now()
-        _update(register, report_id, {"status": SENT, "sent_at": to_db(at)})
+        _update(register, report_id, {"status": SENT, "sent_at": to_db(at)}, expect=SIGNED)
         _audit(register, user, "mark_sent", report, old={"status": SIGNED}, new={"status": SENT})
         return get(register, report_id)
 
@@ -524,8 +524,11 @@ def _insert(register: Register, report: Report) -> Report:
     return replace(report, id=report_store.insert(register.store.db, values))
 
 
-def _update(register: Register, report_id: int, changes: dict[str, Any]) -> None:
-    report_store.update(register.store.db, report_id, changes)
+def _update(register: Register, report_id: int, changes: dict[str, Any], expect: str = DRAFT) -> None:
+    if not report_store.update(register.store.db, report_id, changes, expect):
+        raise ReportLockedError(
+            f"Báo cáo số {report_id} không còn ở trạng thái “{STATUS_LABELS[expect]}”: không sửa được."
+        )
 
 
 def _from_row(row: dict) -> Report:

@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from core import audit
+from core import audit, report_store
 from core import reporting as rp
 from core.errors import AuthenticationError, NotFoundError, PermissionDenied
 from core.periods import Period
@@ -156,6 +156,8 @@ def test_a_signed_report_never_changes(ward, clerk, vice_chair):
         rp.sign(ward, draft.id, "phochutich", PASSWORD)
     with pytest.raises(rp.ReportLockedError, match="không được cập nhật số liệu"):
         rp.refresh(ward, clerk, draft.id)
+    # Even a caller that skips the rules cannot rewrite it: the UPDATE itself wants a draft.
+    assert not report_store.update(ward.store.db, draft.id, {"highlights": "lén sửa"}, rp.DRAFT)
     assert _rows(ward, "SELECT * FROM reports WHERE id = ?", [draft.id]) == before
     # Unchanged figures: preparing the same period again gives the signed report, not a new draft.
     assert rp.prepare(ward, clerk, PERIOD).id == draft.id
