@@ -420,3 +420,27 @@ def test_report_figures_for_imported_dossiers_equal_those_typed_in(register, oth
     assert to_db(now) > max(
         r["received_at"] for r in other.store.db.query("SELECT received_at FROM dossiers")
     )
+
+
+# --- the command line --------------------------------------------------------------------------------
+def test_command_line_dry_run_then_import_then_again(register, tmp_path, capsys):
+    from cli.main import main
+
+    path = _mixed_register(tmp_path / "so-cu.xlsx", register)
+    db = ["--db", str(register.store.path)]
+    assert main([*db, "import-register", str(path), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "10 hồ sơ sẽ được nhập" in out and "Chưa ghi gì" in out and "Dòng 13:" in out
+    assert "Ngày nhận ← “Ngày nhận”" in out
+    assert register.store.dossier_count() == 0
+    assert main([*db, "import-register", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Đã nhập 10 hồ sơ từ so-cu.xlsx") and "Dòng 18: kênh nộp “Fax”" in out
+    assert main([*db, "import-register", str(path), "--json"]) == 0
+    import json
+
+    data = json.loads(capsys.readouterr().out)
+    assert (data["imported"], data["already_there"], data["converted_cells"]) == (0, 10, 5)
+    assert len(data["problems"]) == 6
+    assert main([*db, "import-register", str(tmp_path / "khong-co.xlsx")]) == 2
+    assert "Lỗi: Không tìm thấy tệp" in capsys.readouterr().err
