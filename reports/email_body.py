@@ -17,8 +17,9 @@ from core.stats import TOTAL_LABEL, DaySummary, Figures
 from core.timeutil import fmt_vn, to_local
 
 FOOTER = "Thư được gửi từ phần mềm MotCua (sổ tiếp nhận và trả kết quả hồ sơ TTHC)."
-_CELL = "border:1px solid #999;padding:3px 6px;"
-_NUM = _CELL + "text-align:right;"
+# Old HTML attributes rather than a style on every cell: every mail client honours them and
+# the body stays small.
+_TABLE = '<table border="1" cellpadding="4" cellspacing="0" style="border-collapse:collapse;font-size:13px;">'
 # Columns of the short HTML table: (heading, function of a row's figures).
 _COLUMNS = (
     ("Tiếp nhận", lambda f: f.received_total),
@@ -127,15 +128,12 @@ def report_bodies(report: Report, settings: Settings) -> tuple[str, str]:
 
 
 def _html_table(rows, total: Figures) -> str:
-    head = "".join(f'<th style="{_CELL}">{escape(h)}</th>' for h, _ in _COLUMNS)
-    out = [
-        '<table style="border-collapse:collapse;font-size:13px;">',
-        f'<tr style="background:#eee;"><th style="{_CELL}">Lĩnh vực</th>{head}</tr>',
-    ]
+    head = "".join(f"<th>{escape(h)}</th>" for h, _ in _COLUMNS)
+    out = [_TABLE, f'<tr bgcolor="#eeeeee"><th>Lĩnh vực</th>{head}</tr>']
     for field, figures, bold in [(r.field, r.figures, False) for r in rows] + [(TOTAL_LABEL, total, True)]:
-        style = "font-weight:bold;" if bold else ""
-        cells = "".join(f'<td style="{_NUM}{style}">{number(get(figures))}</td>' for _, get in _COLUMNS)
-        out.append(f'<tr><td style="{_CELL}{style}">{escape(field)}</td>{cells}</tr>')
+        b, end = ("<b>", "</b>") if bold else ("", "")
+        cells = "".join(f'<td align="right">{b}{number(get(figures))}{end}</td>' for _, get in _COLUMNS)
+        out.append(f"<tr><td>{b}{escape(field)}{end}</td>{cells}</tr>")
     out.append("</table>")
     return "\n".join(out)
 
@@ -182,13 +180,12 @@ def day_summary_bodies(s: DaySummary, settings: Settings) -> tuple[str, str]:
     text += ["", *_signature(settings), "", FOOTER]
 
     rows = "".join(
-        f'<tr><td style="{_CELL}">{escape(label)}</td><td style="{_NUM}">{number(n)}</td></tr>'
-        for label, n in _day_lines(s)
+        f'<tr><td>{escape(label)}</td><td align="right">{number(n)}</td></tr>' for label, n in _day_lines(s)
     )
     html = [
         '<div style="font-family:Arial,Helvetica,sans-serif;font-size:14px;">',
         f"<p>{escape(intro)}</p>",
-        f'<table style="border-collapse:collapse;font-size:13px;">{rows}</table>',
+        f"{_TABLE}{rows}</table>",
     ]
     if s.received_by_field:
         items = "".join(f"<li>{escape(f)}: {number(n)}</li>" for f, n in s.received_by_field)

@@ -253,9 +253,11 @@ def send_message(
     """Send ``msg`` through the configured server; returns only if every recipient took it."""
     sender = _envelope_sender(msg, settings)
     recipients = _envelope_recipients(msg)
-    wire = copy.deepcopy(msg)
-    for name in ("Bcc", "X-Unsent"):
-        del wire[name]
+    wire = msg
+    if msg["Bcc"] is not None or msg["X-Unsent"] is not None:  # a draft read back, or Bcc
+        wire = copy.deepcopy(msg)
+        for name in ("Bcc", "X-Unsent"):
+            del wire[name]
     data = wire.as_bytes(policy=WIRE_POLICY)
     where = _where(settings)
     with _session(settings, password, ssl_context, timeout) as smtp:

@@ -173,9 +173,9 @@ def test_report_message_headers_body_and_attachment(ward, signed):
     # The HTML table: one row per field, then the total, counts in the cells.
     field = signed.table.rows[0].field
     assert len(signed.table.rows) == 1
-    assert f">{field}</td>" in html
-    cells = html.split("Tổng cộng</td>")[1].split("</tr>")[0]
-    assert [c.split(">")[-1] for c in cells.split("</td>")[:-1]] == ["4", "2", "1", "2", "1"]
+    assert f"<tr><td>{field}</td>" in html
+    cells = html.split("Tổng cộng</b></td>")[1].split("</tr>")[0]
+    assert [c.split(">")[-1] for c in cells.split("</b></td>")[:-1]] == ["4", "2", "1", "2", "1"]
 
     (att,) = back.iter_attachments()
     assert att.get_content_type() == XLSX_TYPE
