@@ -463,3 +463,14 @@ def test_ascii_password_on_a_plain_relay_logs_in_too(ward, signed):
         with pytest.raises(SendError, match="từ chối đăng nhập"):
             send_message(_message(ward, signed), _on(ward.settings, server), "matkhau2027", timeout=5)
     assert server.logins == [SMTP_USER] and len(server.messages) == 1
+
+
+def test_a_saved_draft_read_back_can_be_sent_and_loses_its_draft_mark(ward, signed, tmp_path):
+    path = save_eml(_message(ward, signed), tmp_path / "nháp.eml")
+    draft = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
+    with smtp_server() as server:
+        send_message(draft, _on(ward.settings, server, smtp_user=""), None, timeout=5)
+    (got,) = server.messages
+    assert got["X-Unsent"] is None and draft["X-Unsent"] == "1"
+    assert got["Subject"] == SUBJECT
+    assert next(got.iter_attachments()).get_content() == ward.book
