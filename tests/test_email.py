@@ -63,6 +63,7 @@ PERIOD = Period(date(2026, 10, 15), date(2026, 11, 14), "official-month")
 SUBJECT = "[UBND phường Tây Hồ] Báo cáo tình hình giải quyết TTHC từ 15/10/2026 đến 14/11/2026"
 TO = ["vanphong@hanoi.gov.vn", "thongke.tthc@hanoi.gov.vn"]
 SMTP_PASSWORD = "Mk-thư@2026"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclasses.dataclass(frozen=True)
@@ -474,3 +475,14 @@ def test_a_saved_draft_read_back_can_be_sent_and_loses_its_draft_mark(ward, sign
     assert got["X-Unsent"] is None and draft["X-Unsent"] == "1"
     assert got["Subject"] == SUBJECT
     assert next(got.iter_attachments()).get_content() == ward.book
+
+
+def test_email_modules_load_no_qt():
+    import subprocess
+
+    code = (
+        "import sys, reports.email_out, reports.email_body, core.credentials, cli.cmd_email; "
+        "print(sorted(m for m in sys.modules if m.startswith(('PySide6', 'gui'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
