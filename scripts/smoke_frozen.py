@@ -32,6 +32,7 @@ EXE = ".exe" if os.name == "nt" else ""
 WARD = "Phường Bến Thành"
 AGENCY = "000.00.01.H29"
 APPLICANT = "Nguyễn Thị Hồng Nhung"
+SMTP_USER = "motcua@phuongbenthanh.gov.vn"
 WINDOW_GRACE_S = 20  # the window must still be up after this long; a start-up crash exits sooner
 
 
@@ -61,17 +62,31 @@ class Smoke:
         self.env.update(MOTCUA_DATA_DIR=str(self.data), QT_QPA_PLATFORM="offscreen", PYTHONIOENCODING="utf-8")
         self.results: list[tuple[str, str, str]] = []
         self.code = ""
+        self.report_id = ""
 
-    def run(self, *args: str, user: str | None = None) -> str:
-        env = dict(self.env, **({"MOTCUA_USER": user} if user else {}))
+    def run(
+        self,
+        *args: str,
+        user: str | None = None,
+        stdin: str | None = None,
+        expect: tuple[int, ...] = (0,),
+        env: dict[str, str] | None = None,
+    ) -> str:
+        """Runs the frozen ``motcua-cli``; stdout (plus stderr when a refusal is allowed) as NFC text."""
+        env = dict(self.env, **(env or {}), **({"MOTCUA_USER": user} if user else {}))
         proc = subprocess.run(
-            [str(self.cli), *args], cwd=self.work, env=env, capture_output=True, timeout=600
+            [str(self.cli), *args],
+            cwd=self.work,
+            env=env,
+            capture_output=True,
+            timeout=600,
+            input=stdin.encode("utf-8") if stdin is not None else b"",
         )
         out = proc.stdout.decode("utf-8", "replace")
         err = proc.stderr.decode("utf-8", "replace")
-        if proc.returncode != 0:
+        if proc.returncode not in expect or "Traceback" in err:
             raise StepFailed(f"motcua-cli {' '.join(args)} -> exit {proc.returncode}\n{out}{err}")
-        return nfc(out)
+        return nfc(out if expect == (0,) else out + err)
 
     def step(self, name: str, check: Callable[[], str], skip_reason: str | None = None) -> None:
         if skip_reason:
@@ -82,8 +97,8 @@ class Smoke:
         try:
             detail = check()
             status = "PASS"
-        except (StepFailed, AssertionError, OSError, subprocess.TimeoutExpired) as exc:
-            detail, status = str(exc), "FAIL"
+        except Exception as exc:  # any failure of a step is reported, and the other steps still run
+            detail, status = f"{type(exc).__name__}: {exc}", "FAIL"
         took = time.perf_counter() - started
         self.results.append((name, status, detail))
         print(f"{status:8} {name} ({took:.1f} s): {detail}", flush=True)
@@ -175,17 +190,158 @@ class Smoke:
         assert any(stem in name for name in fonts for stem in bundled), f"no bundled font embedded: {fonts}"
         return f"{len(reader.pages)} page(s), {out_pdf.stat().st_size} bytes, fonts {sorted(fonts)}"
 
-    def report(self) -> str:
+    @staticmethod
+    def _workbook_cells(path: Path) -> tuple[int, list[str]]:
         from openpyxl import load_workbook
 
-        out_xlsx = self.work / "bao-cao-thang.xlsx"
-        self.run("report", "--preset", "month", "--out", str(out_xlsx), user="canbo1")
-        book = load_workbook(out_xlsx, read_only=True)
+        book = load_workbook(path, read_only=True)
         cells = [str(v) for ws in book.worksheets for row in ws.iter_rows(values_only=True) for v in row if v]
-        assert cells, "the workbook is empty"
+        assert cells, f"{path.name} is empty"
         vietnamese = any(any(ch in c for ch in "ăâđêôơưạảấầẩẫậ") for c in cells)
-        assert vietnamese, "no Vietnamese text in the workbook"
-        return f"{len(book.sheetnames)} sheet(s), {len(cells)} filled cells, {out_xlsx.stat().st_size} bytes"
+        assert vietnamese, f"no Vietnamese text in {path.name}"
+        return len(book.sheetnames), cells
+
+    def report(self) -> str:
+        """The month's report: figures saved as a draft and written as a workbook, read back."""
+        out_xlsx = self.work / "bao-cao-thang.xlsx"
+        out = self.run("report", "--preset", "month", "--out", str(out_xlsx), user="canbo1")
+        match = re.search(r"report sign (\d+)", out)
+        assert match, f"no draft id in the output: {out[-300:]!r}"
+        self.report_id = match.group(1)
+        sheets, cells = self._workbook_cells(out_xlsx)
+        assert any("Tổng" in c or "TỔNG" in c for c in cells), "no total row in the report workbook"
+        size = out_xlsx.stat().st_size
+        return f"draft {self.report_id}: {sheets} sheet(s), {len(cells)} filled cells, {size} bytes"
+
+    def report_sign_eml(self) -> str:
+        """Vice-chair signs (argon2 password check, frozen), then the report goes out as an .eml draft."""
+        import email
+        from email import policy
+
+        assert self.report_id, "the report step must run first"
+        self.run("report", "sign", self.report_id, "--user", "phochutich", stdin="motcua123\n")
+        eml = self.work / "bao-cao.eml"
+        self.run("report", "send", self.report_id, "--eml", str(eml), user="canbo1")
+        message = email.message_from_bytes(eml.read_bytes(), policy=policy.default)
+        subject = nfc(str(message["Subject"]))
+        assert "áo cáo" in subject, f"subject not Vietnamese: {subject!r}"
+        attachments = [(part.get_filename() or "") for part in message.iter_attachments()]
+        xlsx = [a for a in attachments if a.endswith(".xlsx")]
+        assert xlsx, f"no workbook attached: {attachments}"
+        data = next(p for p in message.iter_attachments() if (p.get_filename() or "").endswith(".xlsx"))
+        (self.work / "attached.xlsx").write_bytes(data.get_content())
+        self._workbook_cells(self.work / "attached.xlsx")
+        return f"signed; .eml {eml.stat().st_size} bytes, subject “{subject}”, attachment {nfc(xlsx[0])}"
+
+    def day_summary(self) -> str:
+        out_xlsx = self.work / "tong-hop-ngay.xlsx"
+        self.run("day-summary", "--out", str(out_xlsx), user="canbo1")
+        sheets, cells = self._workbook_cells(out_xlsx)
+        return f"{sheets} sheet(s), {len(cells)} filled cells"
+
+    def _set_mail_settings(self, port: int) -> None:
+        """The mail settings are set on the settings screen (no command): written as that screen would."""
+        import json
+        import sqlite3
+
+        values = {
+            "smtp_host": "127.0.0.1",
+            "smtp_port": port,
+            "smtp_security": "ssl",
+            "smtp_user": SMTP_USER,
+            "smtp_sender": SMTP_USER,
+            "report_recipients": "vanphong@ubnd.test",
+        }
+        with sqlite3.connect(self.data / "motcua.sqlite3") as db:
+            db.executemany(
+                "INSERT INTO settings (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [(k, json.dumps(v)) for k, v in values.items()],
+            )
+        db.close()
+
+    def keyring_status(self) -> str:
+        """keyring loads its backends frozen (entry points): an answer, or a clear Vietnamese refusal
+        when the machine has no credential store (this Linux box has no Secret Service), never a crash."""
+        self._set_mail_settings(465)
+        out = self.run("smtp-password", "status", expect=(0, 1, 2))
+        assert "mật khẩu" in out, f"no Vietnamese answer: {out!r}"
+        if os.name == "nt":  # the runner's Credential Manager: store, read back, forget
+            self.run("smtp-password", "set", stdin="mat-khau-thu\n")
+            stored = self.run("smtp-password", "status")
+            assert "Đã lưu" in stored, stored
+            self.run("smtp-password", "delete")
+            return f"Windows Credential Manager: set, status, delete; {stored.strip()}"
+        return out.strip().splitlines()[-1]
+
+    def smtp_ssl_send(self) -> str:
+        """day-summary --send over implicit TLS with AUTH to a loopback server: ssl/smtplib/email frozen.
+
+        keyring is pointed at its null backend (nothing stored), so the password comes from stdin
+        as it does on a machine whose credential store holds none; the frozen OpenSSL trusts the
+        test CA through SSL_CERT_FILE."""
+        sys.path.insert(0, str(ROOT / "tests"))
+        from smtp_helpers import smtp_server
+
+        with smtp_server(auth_password="mat-khau-thu", auth_user=SMTP_USER, tls="ssl") as server:
+            self._set_mail_settings(server.port)
+            ca = self.work / "ca.pem"
+            ca.write_text(server.ca_pem, encoding="ascii")
+            extra = {"PYTHON_KEYRING_BACKEND": "keyring.backends.null.Keyring", "SSL_CERT_FILE": str(ca)}
+            self.run("day-summary", "--send", user="canbo1", stdin="mat-khau-thu\n", env=extra)
+            assert server.messages, "the server received nothing"
+            message = server.messages[-1]
+        names = [p.get_filename() or "" for p in message.iter_attachments()]
+        assert any(n.endswith(".xlsx") for n in names), f"no workbook attached: {names}"
+        return f"sent over SSL with AUTH; subject “{nfc(str(message['Subject']))}”, attachments {names}"
+
+    def codecs(self) -> str:
+        """Python's codecs for Vietnamese text ship (cp1258, UTF-8); the CJK codec extensions do not."""
+        internal = self.dist / "_internal"
+        with zipfile.ZipFile(internal / "base_library.zip") as zf:
+            names = set(zf.namelist())
+        for codec in ("cp1258", "utf_8", "utf_8_sig", "utf_16", "cp1252"):
+            assert f"encodings/{codec}.pyc" in names, f"encodings.{codec} is missing from base_library.zip"
+        cjk = sorted(p.name for p in internal.rglob("_codecs_*") if p.suffix in {".so", ".pyd"})
+        assert not cjk, f"CJK codecs should be excluded: {cjk}"
+        return "encodings.cp1258/utf_8/utf_16/cp1252 present; no _codecs_* extensions"
+
+    def print_path(self) -> str:
+        """The windowed program's self-test: the receipt through the real print path, Vietnamese sort."""
+        from pypdf import PdfReader
+
+        folder = self.work / "selftest"
+        folder.mkdir(exist_ok=True)
+        receipt = self.work / "giay-tiep-nhan.pdf"
+        assert receipt.exists(), "the receipt step must run first"
+        (folder / "in.pdf").write_bytes(receipt.read_bytes())
+        proc = subprocess.run(
+            [str(self.gui), "--selftest", str(folder)],
+            cwd=self.work,
+            env=self.env,
+            capture_output=True,
+            timeout=300,
+        )
+        err = proc.stderr.decode("utf-8", "replace")
+        if proc.returncode != 0:
+            raise StepFailed(f"MotCua --selftest -> exit {proc.returncode}\n{err}")
+        printed = PdfReader(folder / "printed.pdf")
+        source = PdfReader(receipt)
+        assert len(printed.pages) == len(source.pages), (
+            f"{len(printed.pages)} pages printed of {len(source.pages)}"
+        )
+        size = [round(float(v)) for v in printed.pages[0].mediabox[2:]]
+        want = [round(float(v)) for v in source.pages[0].mediabox[2:]]
+        assert all(abs(a - b) <= 2 for a, b in zip(size, want, strict=True)), (
+            f"page {size} pt, receipt {want} pt"
+        )
+        order = (folder / "collation.txt").read_text("utf-8").split("\n")
+        # Vietnamese alphabet a ă â ... d đ e: needs the Vietnamese collation data (trimmed ICU on Linux).
+        expected = ["Anh", "Ăn", "Ân", "Dung", "Đà Nẵng", "Em"]
+        assert [nfc(w) for w in order] == expected, f"Vietnamese sort order wrong: {order}"
+        return (
+            f"{len(printed.pages)} page(s) printed to PDF via pypdfium2 + QPrinter; sort {' < '.join(order)}"
+        )
 
     def window(self) -> str:
         """The windowed program must start on the offscreen platform and stay up (no start-up crash)."""
@@ -239,6 +395,7 @@ def main(argv: list[str] | None = None) -> int:
         s.step("bundle layout", s.bundle_layout)
         linux = sys.platform.startswith("linux")
         s.step("link check", s.links, None if linux else "ldd check runs on Linux only")
+        s.step("codecs (cp1258, UTF-8 kept; CJK dropped)", s.codecs)
         s.step("--version", s.version)
         s.step("init (catalogue from the bundle)", s.init)
         s.step("demo", s.demo)
@@ -247,8 +404,23 @@ def main(argv: list[str] | None = None) -> int:
         pending = "not in the source tree yet"
         has_receipt = source_has_command("cmd_forms", "receipt")
         s.step("receipt PDF (bundled fonts)", s.receipt, None if has_receipt else f"receipt: {pending}")
+        s.step(
+            "print path + Vietnamese collation (MotCua --selftest)",
+            s.print_path,
+            None if has_receipt else f"receipt: {pending}",
+        )
         has_report = source_has_command("cmd_reports", "report")
         s.step("monthly report xlsx", s.report, None if has_report else f"report: {pending}")
+        s.step("report sign + .eml", s.report_sign_eml, None if has_report else f"report: {pending}")
+        has_day = source_has_command("cmd_reports", "day-summary")
+        s.step("day-summary xlsx", s.day_summary, None if has_day else f"day-summary: {pending}")
+        has_mail = source_has_command("cmd_email", "smtp-password")
+        s.step(
+            "keyring (smtp-password status)",
+            s.keyring_status,
+            None if has_mail else f"smtp-password: {pending}",
+        )
+        s.step("day-summary --send (SSL, AUTH)", s.smtp_ssl_send, None if has_day and has_mail else pending)
         has_window = (ROOT / "gui" / "app.py").exists()
         s.step("window starts (offscreen)", s.window, None if has_window else f"gui/app.py: {pending}")
     failed = [r for r in s.results if r[1] == "FAIL"]
