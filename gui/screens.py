@@ -26,6 +26,7 @@ def add_standard_screens(window: MainWindow) -> None:
         ("users", "gui.views.admin_users", "UsersView", tr("Người dùng"), ""),
         ("settings", "gui.views.admin_settings", "SettingsView", tr("Thiết lập"), ""),
         ("backup", "gui.views.backup_view", "BackupView", tr("Sao lưu, khôi phục"), ""),
+        ("import", "gui.views.import_view", "ImportView", tr("Nhập dữ liệu"), ""),
     ]
     screens = counter + (admin if session.is_admin else [])
     for key, module, cls, title, keys in screens:

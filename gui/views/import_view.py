@@ -1,0 +1,215 @@
+"""The "Nhập dữ liệu" screen: an old register (Sổ theo dõi hồ sơ) and the procedure list.
+
+The register tab previews first: ``core.register_import.preview`` reads and checks the whole file
+and writes nothing, so the admin sees the columns it recognised, the first rows as they will be
+stored (legacy TCVN3/VNI text already converted) and every row that will be skipped, before
+``import_register`` writes the good rows in one transaction. Both run off the GUI thread; the
+progress bar is fed from the worker through a queued signal.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from core import register_import
+from core.register_file import LABELS
+from gui.dialogs.error_details import show_failure
+from gui.prompts import prompts
+from gui.session import Session
+from gui.tasks import Task
+from gui.views.import_catalogue import CatalogueImportTab
+from gui.widgets import ERROR_STYLE, OK_STYLE
+
+PATTERN = "Sổ theo dõi hồ sơ (*.xlsx *.xlsm *.csv);;Mọi tệp (*)"
+COLUMNS = (
+    ("row", "Dòng"),
+    ("code", "Mã hồ sơ"),
+    ("procedure", "Thủ tục"),
+    ("applicant", "Người nộp"),
+    ("channel", "Kênh nộp"),
+    ("received", "Ngày nhận"),
+    ("due", "Hẹn trả"),
+    ("outcome", "Có kết quả"),
+    ("returned", "Ngày trả"),
+    ("status", "Trạng thái"),
+    ("problem", "Lỗi (bỏ qua dòng)"),
+)
+
+
+class _Relay(QObject):
+    """Carries (done, total) from the worker thread to the progress bar (queued across threads)."""
+
+    moved = Signal(int, int)
+
+
+class RegisterImportTab(QWidget):
+    def __init__(self, session: Session, parent=None):
+        super().__init__(parent)
+        self.session = session
+        self.path: Path | None = None
+        self.previewed: register_import.ImportPreview | None = None
+        self.result: register_import.ImportResult | None = None
+        self.relay = _Relay(self)
+        self.file_edit = QLineEdit()
+        self.file_edit.setReadOnly(True)
+        self.file_edit.setPlaceholderText(self.tr("Sổ theo dõi hồ sơ cũ (.xlsx, .csv; nhận cả TCVN3, VNI)"))
+        choose = QPushButton(self.tr("Chọn tệp…"))
+        choose.clicked.connect(self.choose_file)
+        self.import_button = QPushButton(self.tr("Nhập vào sổ"))
+        self.import_button.setObjectName("import_register")
+        self.import_button.setEnabled(False)
+        self.import_button.clicked.connect(self.run_import)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Tệp")))
+        row.addWidget(self.file_edit, 1)
+        row.addWidget(choose)
+        row.addWidget(self.import_button)
+        self.mapping = QLabel()
+        self.mapping.setObjectName("register_mapping")
+        self.mapping.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels([self.tr(title) for _, title in COLUMNS])
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.problems = QListWidget()
+        self.problems.setObjectName("register_problems")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1)
+        self.progress.setValue(0)
+        self.relay.moved.connect(self._moved)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        split = QSplitter()
+        split.addWidget(self.table)
+        box = QWidget()
+        side = QVBoxLayout(box)
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(QLabel(self.tr("Dòng lỗi (sẽ bỏ qua)")))
+        side.addWidget(self.problems, 1)
+        split.addWidget(box)
+        split.setSizes([900, 300])
+        layout = QVBoxLayout(self)
+        layout.addLayout(row)
+        layout.addWidget(self.mapping)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+
+    def say(self, text: str, ok: bool = True) -> None:
+        self.message.setText(text)
+        self.message.setStyleSheet((OK_STYLE if ok else ERROR_STYLE).replace("12px", "14px"))
+
+    def _moved(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(min(done, max(total, 1)))
+
+    def _report(self, done: int, total: int) -> None:
+        """Called on the worker thread: only emits."""
+        self.relay.moved.emit(done, total)
+
+    def choose_file(self) -> None:
+        name = prompts().open_path(self, self.tr("Chọn sổ theo dõi hồ sơ cũ"), self.tr(PATTERN))
+        if name:
+            self.preview(Path(name))
+
+    def preview(self, path: Path) -> Task:
+        """Read and check the file (nothing written); show mapping, first rows and problems."""
+        self.path = path
+        self.file_edit.setText(str(path))
+        self.import_button.setEnabled(False)
+        self.previewed = self.result = None
+        register, report = self.session.register, self._report
+
+        def shown(p: register_import.ImportPreview) -> None:
+            self.previewed = p
+            found = "; ".join(f"{LABELS[k]} ← “{v}”" for k, v in p.mapping.items())
+            text = self.tr("Cột nhận ra: {found}.").format(found=found)
+            if p.ignored_headers:
+                text += " " + self.tr("Cột bỏ qua: {cols}.").format(cols=", ".join(p.ignored_headers))
+            self.mapping.setText(text)
+            self.table.setRowCount(len(p.rows))
+            for r, values in enumerate(p.rows):
+                for c, (key, _title) in enumerate(COLUMNS):
+                    self.table.setItem(r, c, QTableWidgetItem(values.get(key, "")))
+            self.problems.clear()
+            self.problems.addItems(p.problems)
+            self.say(p.summary())
+            self.import_button.setEnabled(p.good_rows > p.already_there and self.session.is_admin)
+
+        def failed(exc: BaseException) -> None:
+            self.table.setRowCount(0)
+            self.problems.clear()
+            self.mapping.clear()
+            self.say(getattr(exc, "message", str(exc)), ok=False)
+            show_failure(self, exc)
+
+        return (
+            Task(self, lambda: register_import.preview(register, path, rows=50, progress=report))
+            .success(shown)
+            .failure(failed)
+            .run_in_background()
+        )
+
+    def run_import(self) -> Task | None:
+        if self.path is None:
+            return None
+        path, user, register, report = self.path, self.session.user, self.session.register, self._report
+        self.import_button.setEnabled(False)
+
+        def done(result: register_import.ImportResult) -> None:
+            self.result = result
+            self.problems.clear()
+            self.problems.addItems(result.problems)
+            self.say(result.summary())
+            self.session.notify()
+
+        def failed(exc: BaseException) -> None:
+            self.import_button.setEnabled(True)
+            self.say(getattr(exc, "message", str(exc)), ok=False)
+            show_failure(self, exc)
+
+        return (
+            Task(self, lambda: register_import.import_register(register, user, path, progress=report))
+            .success(done)
+            .failure(failed)
+            .run_in_background()
+        )
+
+
+class ImportView(QWidget):
+    """Nhập dữ liệu: the old register first (what a ward brings on day one), then the procedure list."""
+
+    def __init__(self, session: Session, window=None):
+        super().__init__()
+        self.session = session
+        self.tabs = QTabWidget()
+        self.register_tab = RegisterImportTab(session)
+        self.catalogue_tab = CatalogueImportTab(session)
+        self.tabs.addTab(self.register_tab, self.tr("Sổ theo dõi hồ sơ"))
+        self.tabs.addTab(self.catalogue_tab, self.tr("Danh mục thủ tục"))
+        layout = QVBoxLayout(self)
+        title = QLabel(self.tr("Nhập dữ liệu"))
+        title.setStyleSheet("font-size: 18px; font-weight: bold;")
+        layout.addWidget(title)
+        layout.addWidget(self.tabs, 1)

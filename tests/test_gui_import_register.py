@@ -1,0 +1,87 @@
+"""Import screen, old-register tab: choose a file, preview (nothing written), import, summary."""
+
+from __future__ import annotations
+
+import pytest
+from openpyxl import Workbook
+
+from core.legacy_text import encode_tcvn3
+from gui.session import Session
+from gui.views.import_view import ImportView, RegisterImportTab
+
+pytest_plugins = ["tests.gui_helpers"]
+
+HEADER = ["Số hồ sơ", "Thủ tục", "Họ tên", "CCCD", "SĐT", "Ngày tiếp nhận", "Ngày có kết quả", "Tình trạng"]
+
+
+@pytest.fixture
+def admin_session(register, admin, fake_prompts):
+    session = Session(register)
+    session.set_user(admin)
+    return session
+
+
+def _register_file(path):
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["UBND PHƯỜNG TÂY HỒ - SỔ THEO DÕI HỒ SƠ"])
+    ws.append(HEADER)
+    ws.append(["S-1", "1.004873", encode_tcvn3("Nguyễn Văn Ánh"), "001190012345", "", "02/11/2026 08:30",
+               "04/11/2026 10:00", "Đã có kết quả"])  # fmt: skip
+    ws.append(["S-2", "1.004873", "Trần Thị Bình", "", "0912345678", "03/11/2026 09:00", "", ""])
+    ws.append(["S-3", "1.004873", "Ngày Sai", "", "", "31/11/2026", "", ""])
+    wb.save(path)
+    return path
+
+
+def test_preview_then_import_the_old_register(qtbot, admin_session, register, tmp_path, fake_prompts):
+    view = ImportView(admin_session)
+    qtbot.addWidget(view)
+    titles = [view.tabs.tabText(i) for i in range(view.tabs.count())]
+    assert titles == ["Sổ theo dõi hồ sơ", "Danh mục thủ tục"]
+    tab: RegisterImportTab = view.register_tab
+    fake_prompts.paths.append(str(_register_file(tmp_path / "so-cu.xlsx")))
+    tab.choose_file()
+    assert "Mã hồ sơ ← “Số hồ sơ”" in tab.mapping.text() and "Người nộp ← “Họ tên”" in tab.mapping.text()
+    assert tab.table.rowCount() == 3
+    cells = {tab.table.horizontalHeaderItem(c).text(): tab.table.item(0, c).text() for c in range(11)}
+    assert cells["Người nộp"] == "Nguyễn Văn Ánh"  # TCVN3 converted in the preview already
+    assert cells["Ngày nhận"] == "02/11/2026 08:30" and cells["Trạng thái"] == "Đã có kết quả"
+    assert "“31/11/2026” không phải ngày có thật" in tab.table.item(2, 10).text()
+    problems = [tab.problems.item(i).text() for i in range(tab.problems.count())]
+    assert len(problems) == 1 and problems[0].startswith("Dòng 5:")
+    assert "Chưa ghi gì" in tab.message.text() and "Chuyển 1 ô" in tab.message.text()
+    assert register.store.dossier_count() == 0, "the preview wrote nothing"
+    assert tab.progress.value() == tab.progress.maximum() == 3
+    assert tab.import_button.isEnabled()
+    tab.import_button.click()
+    assert tab.result is not None and tab.result.imported == 2
+    assert register.dossier("S-1").applicant == "Nguyễn Văn Ánh"
+    assert "Đã nhập 2 hồ sơ" in tab.message.text() and not tab.import_button.isEnabled()
+    tab.preview(tab.path)  # the same file again: nothing left to import
+    assert "2 đã có trong sổ" in tab.message.text() and not tab.import_button.isEnabled()
+
+
+def test_a_broken_file_says_why(qtbot, admin_session, tmp_path, fake_prompts):
+    path = tmp_path / "rac.xlsx"
+    path.write_bytes(b"PK\x03\x04 not really a workbook")
+    tab = RegisterImportTab(admin_session)
+    qtbot.addWidget(tab)
+    tab.preview(path)
+    assert "Không đọc được tệp Excel" in tab.message.text()
+    assert fake_prompts.errors and not tab.import_button.isEnabled() and tab.table.rowCount() == 0
+
+
+def test_the_screen_is_in_the_admin_sidebar_only(qtbot, register, admin, clerk, fake_prompts):
+    from gui.main_window import MainWindow
+
+    session = Session(register)
+    session.set_user(admin)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    assert isinstance(window.screens["import"], ImportView)
+    clerk_session = Session(register)
+    clerk_session.set_user(clerk)
+    clerk_window = MainWindow(clerk_session)
+    qtbot.addWidget(clerk_window)
+    assert "import" not in clerk_window.screens
