@@ -189,7 +189,8 @@ def _encode(text: str, header_name: str, *, folded: bool = True) -> str:
         return text
     if not folded:  # one encoded word, for the quoted name= parameter
         return Header(text, "utf-8").encode(maxlinelen=10_000)
-    return Header(text, "utf-8", header_name=header_name).encode(linesep="\r\n")
+    # maxlinelen 75: Python counts the folding space outside it, and RFC 2047 allows 75.
+    return Header(text, "utf-8", header_name=header_name).encode(linesep="\r\n", maxlinelen=75)
 
 
 def _address_header(display: str, address: str) -> str:

@@ -7,6 +7,7 @@ import dataclasses
 import email
 import email.policy
 import io
+import re
 import shutil
 import sys
 from datetime import date
@@ -158,6 +159,12 @@ def test_report_message_headers_body_and_attachment(ward, signed):
     assert raw.isascii()
     assert max(len(line) for line in raw.split(b"\r\n")) <= 998
     assert b"filename*=utf-8''B%C3%A1o%20c%C3%A1o%20TTHC_UBND%20ph%C6%B0%E1%BB%9Dng" in raw
+    # The top headers keep to RFC 2047/5322: encoded words of at most 75 characters, folded
+    # lines of at most 78 (Python's own folder would write one long word, or lose a space).
+    head = raw.split(b"\r\n\r\n")[0]
+    words = re.findall(rb"=\?utf-8\?[bq]\?[^?]*\?=", head)
+    assert len(words) >= 4 and max(len(w) for w in words) <= 75
+    assert max(len(line) for line in head.split(b"\r\n")) <= 78
 
     text, html = _parts(back)
     total = signed.table.total
