@@ -205,8 +205,10 @@ def read_datasheet(ws) -> WardData:
     and still hold figures that do not add up, and the roll-up names that reason separately.
     """
     rows = []
-    for values in ws.iter_rows(values_only=True):
-        if len(rows) > MAX_ROWS + 1:
+    if hasattr(ws, "reset_dimensions"):  # read-only: a declared A1:XFD1048576 would pad 16,384 columns
+        ws.reset_dimensions()
+    for index, values in enumerate(ws.iter_rows(max_col=len(HEADERS) + 20, values_only=True)):
+        if len(rows) > MAX_ROWS + 1 or index > 10 * MAX_ROWS:  # blank rows count too: a far-off cell
             raise DatasheetError(f"Trang “{SHEET_NAME}” có quá {MAX_ROWS} dòng: không phải một báo cáo.")
         cells = list(values[: len(HEADERS) + 20])
         if any(v not in (None, "") for v in cells):
