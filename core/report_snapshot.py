@@ -1,18 +1,25 @@
-"""A report's snapshot as data: its stored JSON, its fingerprint, and what changed between two.
+"""A report's snapshot as data: its stored JSON, its fingerprint, what changed, its JSON view.
 
-Pure functions on ``core.stats.Table`` and plain JSON, so the same fingerprint can be computed
-from the database or from figures read back from a workbook's "Dữ liệu" sheet.
+Functions on ``core.stats.Table`` and plain JSON (no SQL, no rule), so the same fingerprint can
+be computed from the database or from figures read back from a workbook's "Dữ liệu" sheet.
+``core.reporting`` re-exports what callers use (``rp.check_live``, ``rp.report_json`` ...).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from typing import Any
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
-from core.stats import KEYS, Table
+from core.stats import KEYS, Table, compute
 from core.text import nfc
 from core.timeutil import to_db
+
+if TYPE_CHECKING:
+    from core.register import Register
+    from core.reporting import Report, SendRecord
 
 KEY_LABELS = {
     "received_total": "tổng số nhận",
@@ -76,3 +83,66 @@ def snapshot_text(table: Table, agency_code: str) -> str:
     return json.dumps(
         {**table.to_json(), "cutoff": to_db(table.cutoff), "agency_code": agency_code}, ensure_ascii=False
     )
+
+
+@dataclass(frozen=True)
+class LiveCheck:
+    """A report's snapshot against the live figures of its period."""
+
+    report: Report
+    live: Table
+    changes: tuple[str, ...]  # Vietnamese lines: "Hộ tịch: tổng số nhận 12 → 13"
+
+    @property
+    def differs(self) -> bool:
+        return bool(self.changes)
+
+    @property
+    def message(self) -> str:
+        if not self.changes:
+            return "Số liệu hiện tại khớp với báo cáo."
+        head = (
+            f"Số liệu kỳ {self.report.period.short} đã thay đổi so với báo cáo số {self.report.id} "
+            f"(phiên bản {self.report.version})"
+        )
+        return head + ": " + "; ".join(self.changes) + "."
+
+
+def check_live(register: Register, report: Report, now: datetime | None = None) -> LiveCheck:
+    """Recompute the report's period and say what differs from its snapshot (late entries)."""
+    live = compute(register, report.period, now)
+    return LiveCheck(report, live, tuple(differences(report.table, live)))
+
+
+def report_json(report: Report, send_log: list[SendRecord] | None = None) -> dict[str, Any]:
+    """The ``report list --json`` view of one version."""
+    out = {
+        "id": report.id,
+        "from": report.period.start.isoformat(),
+        "to": report.period.end.isoformat(),
+        "preset": report.period.preset,
+        "version": report.version,
+        "supersedes": report.supersedes,
+        "superseded_by": report.superseded_by,
+        "status": report.status,
+        "status_label": report.status_label,
+        "created_at": to_db(report.created_at),
+        "created_by": report.created_by,
+        "signed_at": to_db(report.signed_at),
+        "signed_by": report.signed_by,
+        "signed_by_name": report.signed_by_name,
+        "signed_by_title": report.signed_by_title,
+        "fingerprint": report.fingerprint,
+        "sent_at": to_db(report.sent_at),
+        "agency_code": report.agency_code,
+        "highlights": report.highlights,
+        "difficulties": report.difficulties,
+        "proposals": report.proposals,
+        "total": report.table.total.to_dict(),
+    }
+    if send_log is not None:
+        out["sends"] = [
+            {"at": to_db(s.at), "method": s.method, "recipients": s.recipients, "ok": s.ok, "error": s.error}
+            for s in send_log
+        ]
+    return out

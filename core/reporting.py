@@ -24,8 +24,10 @@ from core.model import Role, User
 from core.periods import Period
 from core.register import Register
 from core.report_snapshot import KEY_LABELS as KEY_LABELS
+from core.report_snapshot import LiveCheck as LiveCheck
 from core.report_snapshot import canonical_snapshot as canonical_snapshot
-from core.report_snapshot import differences, fingerprint_of, snapshot_text
+from core.report_snapshot import check_live, differences, fingerprint_of, snapshot_text
+from core.report_snapshot import report_json as report_json
 from core.stats import Table, compute, table_from_json
 from core.text import nfc
 from core.timeutil import from_db, to_db
@@ -117,36 +119,7 @@ class SendRecord:
     error: str = ""
 
 
-@dataclass(frozen=True)
-class LiveCheck:
-    """A report's snapshot against the live figures of its period."""
-
-    report: Report
-    live: Table
-    changes: tuple[str, ...]  # Vietnamese lines: "Hộ tịch: tổng số nhận 12 → 13"
-
-    @property
-    def differs(self) -> bool:
-        return bool(self.changes)
-
-    @property
-    def message(self) -> str:
-        if not self.changes:
-            return "Số liệu hiện tại khớp với báo cáo."
-        head = (
-            f"Số liệu kỳ {self.report.period.short} đã thay đổi so với báo cáo số {self.report.id} "
-            f"(phiên bản {self.report.version})"
-        )
-        return head + ": " + "; ".join(self.changes) + "."
-
-
 # --- comparing with the live figures ---------------------------------------------------------
-def check_live(register: Register, report: Report, now: datetime | None = None) -> LiveCheck:
-    """Recompute the report's period and say what differs from its snapshot (late entries)."""
-    live = compute(register, report.period, now)
-    return LiveCheck(report, live, tuple(differences(report.table, live)))
-
-
 # --- the difficulties of the period, offered as a start for the "vướng mắc" note -------------
 def suggested_difficulties(register: Register, period: Period) -> str:
     """One line per difficulty noted in the period: date, text, and the procedure it concerns."""
@@ -407,40 +380,6 @@ def list_reports(register: Register, period: Period | None = None) -> list[Repor
 def versions(register: Register, report_id: int) -> list[Report]:
     """All versions of the report's period, newest first."""
     return list_reports(register, get(register, report_id).period)
-
-
-def report_json(report: Report, send_log: list[SendRecord] | None = None) -> dict[str, Any]:
-    """The ``report list --json`` view of one version."""
-    out = {
-        "id": report.id,
-        "from": report.period.start.isoformat(),
-        "to": report.period.end.isoformat(),
-        "preset": report.period.preset,
-        "version": report.version,
-        "supersedes": report.supersedes,
-        "superseded_by": report.superseded_by,
-        "status": report.status,
-        "status_label": report.status_label,
-        "created_at": to_db(report.created_at),
-        "created_by": report.created_by,
-        "signed_at": to_db(report.signed_at),
-        "signed_by": report.signed_by,
-        "signed_by_name": report.signed_by_name,
-        "signed_by_title": report.signed_by_title,
-        "fingerprint": report.fingerprint,
-        "sent_at": to_db(report.sent_at),
-        "agency_code": report.agency_code,
-        "highlights": report.highlights,
-        "difficulties": report.difficulties,
-        "proposals": report.proposals,
-        "total": report.table.total.to_dict(),
-    }
-    if send_log is not None:
-        out["sends"] = [
-            {"at": to_db(s.at), "method": s.method, "recipients": s.recipients, "ok": s.ok, "error": s.error}
-            for s in send_log
-        ]
-    return out
 
 
 # --- internals ---------------------------------------------------------------------------------
