@@ -11,7 +11,10 @@ from __future__ import annotations
 import io
 import math
 from collections.abc import Iterable, Sequence
+from copy import copy
 from dataclasses import dataclass
+from functools import cache
+from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
@@ -36,14 +39,17 @@ NUMBER_WIDTH = 10.5
 ROW_HEADER_LINES = (2, 2, 4)  # lines of text in the three header rows (sizes their heights)
 
 
+@cache
 def font(bold: bool = False, italic: bool = False, size: float = SIZE, **kw) -> Font:
     return Font(name=FONT, size=size, bold=bold, italic=italic, **kw)
 
 
+@cache
 def centred(wrap: bool = True) -> Alignment:
     return Alignment(horizontal="center", vertical="center", wrap_text=wrap)
 
 
+@cache
 def left(wrap: bool = True, indent: int = 0) -> Alignment:
     return Alignment(horizontal="left", vertical="top" if wrap else "center", wrap_text=wrap, indent=indent)
 
@@ -65,16 +71,39 @@ def put(
     last_col = to_col or col
     last_row = to_row or row
     cell = ws.cell(row=row, column=col, value=value)
-    cell.font = fnt or font()
-    cell.alignment = align or left(wrap=False)
-    if number:
-        cell.number_format = NUMBER_FORMAT
+    _style(cell, fnt or font(), align or left(wrap=False), number, border)
     if last_col != col or last_row != row:
         ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
+        if border:
+            for r in range(row, last_row + 1):
+                for c in range(col, last_col + 1):
+                    if (r, c) != (row, col):
+                        _style(ws.cell(row=r, column=c), None, None, False, True)
+
+
+# openpyxl hashes every style object it is given (most of the time of a styled workbook);
+# a cell's style is a small array of indexes into the workbook's tables, so the array is
+# copied from the first cell that got the same combination. Keyed by object identity: font()
+# and the alignments are cached, and the cache keeps every key object alive.
+_STYLES: WeakKeyDictionary[Workbook, dict[tuple, tuple]] = WeakKeyDictionary()
+
+
+def _style(cell, fnt: Font | None, align: Alignment | None, number: bool, border: bool) -> None:
+    cache = _STYLES.setdefault(cell.parent.parent, {})
+    key = (id(fnt), id(align), number, border)
+    hit = cache.get(key)
+    if hit is not None:
+        cell._style = copy(hit[0])
+        return
+    if fnt is not None:
+        cell.font = fnt
+    if align is not None:
+        cell.alignment = align
+    if number:
+        cell.number_format = NUMBER_FORMAT
     if border:
-        for r in range(row, last_row + 1):
-            for c in range(col, last_col + 1):
-                ws.cell(row=r, column=c).border = BOX
+        cell.border = BOX
+    cache[key] = (copy(cell._style), fnt, align)
 
 
 def lines_needed(text: str, width_chars: float, size: float = SIZE) -> int:
