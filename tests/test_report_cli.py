@@ -134,10 +134,12 @@ def test_report_preset_text_and_draft_workbook(ward, db_path, tmp_path, capsys, 
         (["report", "sign"], "the following arguments are required: id"),
         (["report", "show", "7"], "Không có báo cáo số 7"),
         (["day-summary", "--send", "--eml", "x.eml"], "not allowed with argument"),
+        (["report", "sign", "1"], "cần tên đăng nhập của Phó Chủ tịch"),
     ],
 )
 def test_report_refusals(ward, db_path, args, message, capsys, monkeypatch):
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    monkeypatch.delenv("MOTCUA_USER", raising=False)
     try:
         code = main(["--db", str(db_path), *args])
     except SystemExit as stop:  # argparse's own refusals
@@ -281,6 +283,17 @@ def test_send_as_eml_then_mark_sent(ward, clerk, admin, db_path, tmp_path):
     marked = run(db_path, "report", "mark-sent", str(draft.id))
     assert marked.returncode == 0 and "Đã gửi lúc" in marked.stdout
     assert rp.get(ward, draft.id).status == rp.SENT
+
+
+def test_an_eml_that_cannot_be_written_is_logged_as_failed(ward, clerk, tmp_path, db_path):
+    report = _signed_report(ward, clerk)
+    blocker = tmp_path / "tep-thuong.txt"
+    blocker.write_text("x", encoding="utf-8")
+    done = run(db_path, "report", "send", str(report.id), "--eml", str(blocker / "con" / "bao-cao.eml"))
+    assert done.returncode == 2 and "Không ghi được tệp thư" in done.stderr
+    [entry] = rp.sends(ward, report.id)
+    assert (entry.method, entry.ok) == ("eml", False) and "Không ghi được tệp thư" in entry.error
+    assert rp.get(ward, report.id).status == rp.SIGNED
 
 
 # --- end-of-day summary -----------------------------------------------------------------------
