@@ -343,6 +343,58 @@ class Smoke:
             f"{len(printed.pages)} page(s) printed to PDF via pypdfium2 + QPrinter; sort {' < '.join(order)}"
         )
 
+    def import_register(self) -> str:
+        """An old register in cp1258 (Vietnamese Windows) and one typed in TCVN3, imported frozen.
+
+        Exercises Python's cp1258 codec in the bundle (the CJK codecs are gone) and core/legacy_text's
+        TCVN3 conversion; the names must come back as NFC Unicode from ``show``."""
+        import csv
+        import io
+        import json
+
+        sys.path.insert(0, str(ROOT))
+        from core.legacy_text import encode_tcvn3
+
+        code = self.run("procedures").splitlines()[0].split("\t")[0]
+        header = ["Mã hồ sơ", "Mã thủ tục", "Người nộp", "Ngày nhận", "Trạng thái", "Ngày có kết quả"]
+        files = {
+            "so-cu-cp1258.csv": (
+                [["CU-1", code, "Nguyễn Thị Ưởng", "02/11/2026 08:30", "Đã có kết quả", "04/11/2026 10:00"],
+                 ["CU-2", code, "Đặng Đức Thắng", "03/11/2026 09:00", "Đang giải quyết", ""]],
+                cp1258,
+            ),
+            "so-cu-tcvn3.csv": (
+                [["CU-3", code, "Trần Thị Hương Giang", "05/11/2026 14:00", "Đang giải quyết", ""]],
+                lambda text: encode_tcvn3(text).encode("cp1252"),
+            ),
+        }  # fmt: skip
+        summaries = []
+        for name, (rows, encode) in files.items():
+            buffer = io.StringIO()
+            csv.writer(buffer, lineterminator="\r\n").writerows([header, *rows])
+            path = self.work / name
+            path.write_bytes(encode(buffer.getvalue()))
+            dry = json.loads(self.run("import-register", str(path), "--dry-run", "--json", user="quantri"))
+            want = "cp1258" if "cp1258" in name else "cp1252"  # TCVN3 bytes read as cp1252, then converted
+            assert dry["encoding"] == want and dry["would_import"] == len(rows), dry
+            out = self.run("import-register", str(path), user="quantri")
+            assert f"Đã nhập {len(rows)} hồ sơ" in out, out
+            summaries.append(out.splitlines()[0])
+            for row in rows:
+                shown = self.run("show", row[0])
+                assert row[2] in shown, f"{row[2]!r} not shown for {row[0]}: {shown[:300]!r}"
+        return " | ".join(summaries)
+
+    def consolidate(self) -> str:
+        """The city office's roll-up of signed ward workbooks; an unsigned draft is refused with a reason."""
+        signed, draft = self.work / "attached.xlsx", self.work / "bao-cao-thang.xlsx"
+        assert signed.exists() and draft.exists(), "the report steps must run first"
+        out_xlsx = self.work / "thanh-pho.xlsx"
+        out = self.run("consolidate", str(signed), str(draft), "--out", str(out_xlsx), expect=(0, 1))
+        assert out_xlsx.exists(), out
+        sheets, cells = self._workbook_cells(out_xlsx)
+        return f"{sheets} sheet(s), {len(cells)} cells; {' '.join(out.split())[:160]}"
+
     def window(self) -> str:
         """The windowed program must start on the offscreen platform and stay up (no start-up crash)."""
         proc = subprocess.Popen(
@@ -359,6 +411,20 @@ class Smoke:
             return f"window still running after {WINDOW_GRACE_S} s on the offscreen platform; closed"
         err = proc.stderr.read().decode("utf-8", "replace")
         raise StepFailed(f"the window exited with {proc.returncode} at start-up:\n{err}")
+
+
+def cp1258(text: str) -> bytes:
+    """Vietnamese Windows (cp1258) spells toned letters as a base letter plus a combining tone."""
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
+            quality = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
+            out += (quality + "".join(tones)).encode("cp1258")
+    return out
 
 
 def unzip(archive: Path, into: Path) -> Path:
@@ -422,6 +488,18 @@ def main(argv: list[str] | None = None) -> int:
         )
         s.step("day-summary --send (SSL, AUTH)", s.smtp_ssl_send, None if has_day and has_mail else pending)
         has_window = (ROOT / "gui" / "app.py").exists()
+        has_consolidate = source_has_command("cmd_reports", "consolidate")
+        s.step(
+            "consolidate (city roll-up)",
+            s.consolidate,
+            None if has_consolidate else f"consolidate: {pending}",
+        )
+        has_import = source_has_command("cmd_import", "import-register")
+        s.step(
+            "import-register (cp1258 CSV, TCVN3 CSV)",
+            s.import_register,
+            None if has_import else f"import-register: {pending}",
+        )
         s.step("window starts (offscreen)", s.window, None if has_window else f"gui/app.py: {pending}")
     failed = [r for r in s.results if r[1] == "FAIL"]
     skipped = [r for r in s.results if r[1] == "SKIPPED"]
