@@ -12,17 +12,26 @@ Procedures of the starter catalogue used: 1.004222 Đăng ký thường trú (C�
 
 from __future__ import annotations
 
+import itertools
+import random
 import shutil
+from contextlib import contextmanager
 from dataclasses import replace
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
 
 import pytest
-from conftest import AGENCY, PASSWORD, at, make_form
+import report_reference as reference
+from conftest import AGENCY, PASSWORD, Clock, at, make_form
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from core.model import Channel, Role
-from core.periods import Period, preset_period
+from core.lifecycle import allowed_actions
+from core.model import OPEN_STATUSES, Channel, Role, Status
+from core.periods import PRESETS, Period, preset_period
 from core.register import Register
 from core.stats import KEYS, Figures, compute
+from core.timeutil import VN_TZ, start_of_day
 from core.users import SYSTEM_USER
 
 NOVEMBER = preset_period("month", date(2026, 11, 10))  # 01/11/2026 - 30/11/2026
@@ -36,12 +45,18 @@ class Counter:
     def __init__(self, register, clock, clerk):
         self.register, self.clock, self.clerk = register, clock, clerk
 
-    def intake(self, when: str, procedure: str = P7, channel: Channel = Channel.DIRECT) -> str:
-        self.clock.set(when)
+    def _set(self, when: str | datetime) -> None:
+        if isinstance(when, datetime):
+            self.clock.at = when
+        else:
+            self.clock.set(when)
+
+    def intake(self, when: str | datetime, procedure: str = P7, channel: Channel = Channel.DIRECT) -> str:
+        self._set(when)
         return self.register.intake(make_form(procedure, channel=channel), self.clerk).code
 
-    def do(self, code: str, action: str, when: str, note: str = "") -> None:
-        self.clock.set(when)
+    def do(self, code: str, action: str, when: str | datetime, note: str = "") -> None:
+        self._set(when)
         if action in ("supplement", "refuse") and not note:
             note = "Thiếu giấy tờ chứng minh chỗ ở hợp pháp"
         self.register.apply(code, action, self.clerk, note=note)
@@ -362,3 +377,134 @@ def test_problems_names_each_broken_invariant():
     too_many_early = Figures(received_total=1, received_direct=1, resolved_total=1, resolved_early=2)
     assert too_many_early.problems() == ["đã giải quyết ≠ trước hạn + đúng hạn + quá hạn"]
     assert "có số âm" in Figures(pending_in_time=-1, pending_overdue=1).problems()
+
+
+# --- random life cycles: invariants, and the SQL against a slow re-computation ---------------------
+WINDOW_START = date(2026, 9, 28)  # a Monday; the random dossiers are received over 11 weeks
+WINDOW_END = at("2026-12-18 17:00")  # no event after this; "now" is never before it
+SPECIAL_TIMES = (time(0, 0), time(23, 59, 59), time(15, 0), time(14, 59, 59), time(16, 30), time(8, 0))
+PROCEDURES = (P7, P3, SAME_DAY, HT3, BTXH10, "1.001193", "1.009122")
+
+
+class Draws:
+    """The choices a random life cycle makes: from hypothesis, or from a seeded ``random``."""
+
+    def __init__(self, data=None, rng: random.Random | None = None):
+        self.data, self.rng = data, rng
+
+    def pick(self, options):
+        options = list(options)
+        return self.data.draw(st.sampled_from(options)) if self.data else self.rng.choice(options)
+
+    def number(self, low: int, high: int) -> int:
+        return self.data.draw(st.integers(low, high)) if self.data else self.rng.randint(low, high)
+
+
+def _next_moment(draw: Draws, last: datetime, due: datetime) -> datetime | None:
+    """Right at the due moment, a second either side, at a midnight, or after a random gap."""
+    kind = draw.pick(["due", "due+1s", "due-1s", "midnight", "gap", "gap", "gap"])
+    if kind == "due":
+        moment = due
+    elif kind == "due+1s":
+        moment = due + timedelta(seconds=1)
+    elif kind == "due-1s":
+        moment = due - timedelta(seconds=1)
+    elif kind == "midnight":
+        moment = start_of_day(last.date() + timedelta(days=draw.number(1, 15)))
+    else:
+        moment = last + timedelta(minutes=draw.number(0, 60 * 24 * 10))
+    moment = max(moment, last)
+    return moment if moment <= WINDOW_END else None
+
+
+def random_life(desk: Counter, draw: Draws) -> None:
+    """One dossier: intake on a random day and time, then random allowed steps (and apologies)."""
+    day = WINDOW_START + timedelta(days=draw.number(0, 76))
+    special = draw.pick([*SPECIAL_TIMES, None])
+    moment = (
+        datetime.combine(day, special, VN_TZ)
+        if special
+        else start_of_day(day) + timedelta(seconds=draw.number(0, 86_399))
+    )
+    code = desk.intake(moment, draw.pick(PROCEDURES), draw.pick(list(Channel)))
+    for _ in range(draw.number(0, 6)):
+        d = desk.register.dossier(code)
+        choices = [s.action for s in allowed_actions(d.status)]
+        if d.status in OPEN_STATUSES:
+            choices.append("apologise")
+        if not choices:
+            return
+        action = draw.pick(choices)
+        nxt = _next_moment(draw, moment, d.due_at)
+        if nxt is None:
+            return
+        moment = nxt
+        if action == "apologise":
+            if moment > d.due_at:  # an apology is for a dossier already late
+                desk.clock.at = moment
+                desk.register.apologise(code, desk.clerk, d.due_at + timedelta(days=7), "Chờ xác minh")
+            continue
+        desk.do(code, action, moment)
+
+
+def periods_around(draw: Draws, now: datetime) -> list[Period]:
+    """Every preset around ``now`` (not ended) and around a day of the window, and a random range."""
+    ref = WINDOW_START + timedelta(days=draw.number(0, 82))
+    out = [preset_period(name, r) for r in (now.date(), ref) for name in PRESETS]
+    a = WINDOW_START + timedelta(days=draw.number(-10, 90))
+    out.append(Period(a, a + timedelta(days=draw.number(0, 60))))
+    return out
+
+
+def check_against_reference(register, periods: list[Period], now: datetime) -> None:
+    lives = reference.load(register)
+    order = register.store.field_order()
+    for period in periods:
+        table = compute(register, period, now)
+        assert table.problems() == [], (period, table.problems())
+        for r in table.rows:
+            assert r.figures.problems() == [], (period, r)
+        rows, total = reference.figures(lives, register.calendar, period, now, order)
+        got = [(r.field, r.figures.to_dict()) for r in table.rows]
+        assert got == rows, (period, now)
+        assert table.total.to_dict() == total
+
+
+@contextmanager
+def fresh_register(template, folder: Path):
+    """A register copied from the template, on a new file; commits skip the fsync (speed only)."""
+    path = folder / f"r{next(_numbers)}.sqlite3"
+    shutil.copyfile(template, path)
+    clock = Clock(WINDOW_END)
+    reg = Register.open(path, clock=clock)
+    reg.store.db.execute("PRAGMA synchronous = NORMAL")
+    try:
+        yield Counter(reg, clock, reg.user("canbo1"))
+    finally:
+        reg.close()
+
+
+_numbers = itertools.count()
+
+
+def test_random_register_matches_the_slow_reference(template, tmp_path):
+    """A seeded ward of 150 random dossiers, every preset around two dates, several "nows"."""
+    draw = Draws(rng=random.Random(20261123))
+    with fresh_register(template, tmp_path) as desk:
+        for _ in range(150):
+            random_life(desk, draw)
+        statuses = {s for (s,) in desk.register.store.db.execute("SELECT DISTINCT status FROM dossiers")}
+        assert statuses == {s.value for s in Status}  # every state is represented
+        for now in (WINDOW_END, WINDOW_END + timedelta(days=9), at("2027-01-20 10:00")):
+            check_against_reference(desk.register, periods_around(draw, now), now)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.data())
+def test_invariants_and_reference_on_random_life_cycles(template, tmp_path_factory, data):
+    draw = Draws(data=data)
+    with fresh_register(template, tmp_path_factory.mktemp("h")) as desk:
+        for _ in range(draw.number(1, 8)):
+            random_life(desk, draw)
+        now = WINDOW_END + timedelta(minutes=draw.number(0, 60 * 24 * 40))
+        check_against_reference(desk.register, periods_around(draw, now), now)
