@@ -42,8 +42,9 @@ def send_report(
 ) -> SendOutcome:
     """Send a signed report by the office's SMTP server, or save it as an .eml draft.
 
-    Refused (nothing logged) when the report is not signed or not the latest version; once the
-    message is built, every attempt is logged, good or failed.
+    Refused (nothing logged) when the report is not signed or not the latest version; after
+    that every attempt is logged, good or failed (a message that cannot be built from the
+    settings, a refused login, an unwritable file ...).
     """
     from reports.email_out import report_message, save_eml, send_message
     from reports.workbook import report_filename, report_workbook
@@ -51,12 +52,12 @@ def send_report(
     report = rp.get(register, report_id)
     rp.check_sendable(report)
     settings = register.settings
-    msg = report_message(
-        report, settings, report_workbook(report, settings), report_filename(report, settings)
-    )
-    to = _recipients(msg)
+    to = ", ".join(settings.recipients)
     method = "eml" if eml else "smtp"
-    try:
+    try:  # a message that cannot even be built (bad address in the settings) is a failed send too
+        workbook = report_workbook(report, settings)
+        msg = report_message(report, settings, workbook, report_filename(report, settings))
+        to = _recipients(msg)
         if eml:
             path = save_eml(msg, Path(eml))
         else:
@@ -90,11 +91,12 @@ def send_day_summary(
     from reports.workbook import day_summary_filename, day_summary_workbook
 
     settings = register.settings
-    workbook = day_summary_workbook(summary, settings)
-    msg = day_summary_message(summary, settings, workbook, day_summary_filename(summary, settings))
-    to = _recipients(msg)
+    to = ", ".join(settings.recipients)
     method = "eml" if eml else "smtp"
     try:
+        workbook = day_summary_workbook(summary, settings)
+        msg = day_summary_message(summary, settings, workbook, day_summary_filename(summary, settings))
+        to = _recipients(msg)
         if eml:
             path = save_eml(msg, Path(eml))
         else:

@@ -296,6 +296,15 @@ def test_an_eml_that_cannot_be_written_is_logged_as_failed(ward, clerk, tmp_path
     assert rp.get(ward, report.id).status == rp.SIGNED
 
 
+def test_a_bad_recipient_in_the_settings_is_a_logged_failed_send(ward, clerk, admin, db_path):
+    report = _signed_report(ward, clerk)
+    ward.update_settings(admin, report_recipients="vanphong-hanoi.gov.vn")
+    done = run(db_path, "report", "send", str(report.id))
+    assert done.returncode == 2 and "Địa chỉ nhận báo cáo không hợp lệ" in done.stderr
+    [entry] = rp.sends(ward, report.id)
+    assert (entry.method, entry.ok, entry.recipients) == ("smtp", False, "vanphong-hanoi.gov.vn")
+
+
 # --- end-of-day summary -----------------------------------------------------------------------
 def test_day_summary_json_workbook_eml_and_send(ward, admin, db_path, tmp_path, capsys, monkeypatch):
     code, out, _ = call(
