@@ -7,6 +7,7 @@ compares the catalogue and the audit log before and after, and imports use codes
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import random
@@ -17,6 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
+from openpyxl.utils.exceptions import IllegalCharacterError
 
 from core import filesafety
 from core.catalogue import import_procedures, parse_procedures
@@ -348,6 +350,46 @@ def test_random_and_mutated_bytes_never_crash(reg, admin, tmp_path, seeds, suffi
         assert _snapshot(reg) == before
     else:
         assert all(is_vietnamese(e) for e in result.errors)
+
+
+cell = st.one_of(
+    st.none(),
+    st.text(max_size=40),
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.sampled_from(["Hộ tịch", "5", "1e400", "nan", "-1", "366", "=1+1", "có", " ", ""]),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(st.lists(cell, min_size=4, max_size=6), min_size=1, max_size=4),
+    suffix=st.sampled_from([".csv", ".xlsx"]),
+    number=st.integers(0, 9999),
+)
+def test_hostile_cells_never_crash(reg, admin, tmp_path, rows, suffix, number):
+    """A sane header over rows of anything; what is added is exactly what the catalogue gains."""
+    rows = [HEADER] + [[f"7.{number:06d}", *row[1:]] if i == 0 else row for i, row in enumerate(rows)]
+    path = tmp_path / f"o{suffix}"
+    try:
+        if suffix == ".csv":
+            raise ValueError
+        _xlsx(path, rows)
+    except (ValueError, TypeError, IllegalCharacterError):  # not storable in xlsx: CSV instead
+        path = tmp_path / "o.csv"
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(rows)
+        path.write_text(buffer.getvalue(), encoding="utf-8")
+    TRIED["files"] += 1
+    before = _snapshot(reg)
+    try:
+        result = import_procedures(reg, admin, path)
+    except MotCuaError as exc:
+        assert is_vietnamese(exc.message, path.name), exc.message
+        assert _snapshot(reg) == before
+        return
+    assert all(is_vietnamese(e) for e in result.errors), result.errors
+    assert _snapshot(reg)[0][0] == before[0][0] + result.added
 
 
 def test_zz_report_files_tried():

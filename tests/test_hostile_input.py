@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from core.errors import MotCuaError
 from core.model import ApplicantKind, Channel, IdKind, IntakeForm
 from core.register import Register
+from core.settings import SETTING_NAMES, coerce_setting
 from core.timeutil import parse_date, parse_hhmm, parse_time
 from core.users import SYSTEM_USER
 from core.validation import (
@@ -122,6 +123,18 @@ def test_date_parsers(value):
     check("parse_time", parse_time, value)
     check("parse_date", parse_date, value)
     check("parse_hhmm", parse_hhmm, value)
+
+
+@settings(max_examples=EXAMPLES, deadline=None)
+@given(
+    st.one_of(st.sampled_from(sorted(SETTING_NAMES)), anything),
+    st.one_of(hostile_text, st.integers(-(10**30), 10**30), st.booleans(), st.none(), st.just("25:61")),
+)
+def test_coerce_setting(name, value):
+    """Every setting the admin screen or ``motcua settings`` can send (text, numbers, ticks)."""
+    result = check("coerce_setting", coerce_setting, name, value)
+    if result is not None and name in ("cutoff_time", "return_time"):
+        parse_hhmm(result)  # a stored time always reads back
 
 
 def forms():
