@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import copy
 import email.policy
+import ipaddress
 import logging
 import os
 import re
@@ -350,6 +351,11 @@ def _session(
             "chạy “motcua smtp-password set” hoặc nhập trong màn hình Thiết lập."
         )
     where = _where(settings)
+    if user and security == "none" and not _is_loopback(host):
+        raise SendError(
+            f"Không gửi mật khẩu máy chủ thư {where} qua kết nối không mã hóa: chọn kiểu bảo mật SSL "
+            "hoặc STARTTLS (hoặc bỏ tài khoản đăng nhập nếu máy chủ chuyển tiếp không cần)."
+        )
     smtp: smtplib.SMTP | None = None
     try:
         if security == "ssl":
@@ -384,6 +390,16 @@ def _session(
         raise
     with suppress(Exception):
         smtp.quit()
+
+
+def _is_loopback(host: str) -> bool:
+    """A relay on this machine: the only place a password may travel unencrypted."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _login(smtp: smtplib.SMTP, user: str, password: str) -> None:

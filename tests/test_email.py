@@ -353,6 +353,11 @@ def test_a_silent_server_times_out(ward, signed):
         ({"smtp_host": ""}, SMTP_PASSWORD, "Chưa thiết lập máy chủ thư"),
         ({"smtp_security": "tls"}, SMTP_PASSWORD, "Kiểu bảo mật máy chủ thư không hợp lệ"),
         ({}, None, f"Chưa lưu mật khẩu của tài khoản {SMTP_USER} trên máy chủ thư 127.0.0.1"),
+        (
+            {"smtp_host": "192.168.1.10", "smtp_port": 25, "smtp_security": "none"},
+            SMTP_PASSWORD,
+            r"Không gửi mật khẩu máy chủ thư 192.168.1.10:25 \(không mã hóa\) qua kết nối không mã hóa",
+        ),
     ],
 )
 def test_missing_settings_stop_before_connecting(ward, signed, changes, password, reason):
