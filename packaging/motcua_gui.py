@@ -8,8 +8,9 @@ program has no console to print a command's output to. The database is the defau
 it exercises, inside the bundle, the two things the command line cannot reach.  It prints
 ``FOLDER/in.pdf`` through the real print path (pypdfium2 and Pillow rasterise the pages, Qt paints
 them on a ``QPrinter`` writing ``FOLDER/printed.pdf``), and sorts Vietnamese words with Qt's
-collator (ICU data on Linux) into ``FOLDER/collation.txt``.  It writes files, not console output,
-because a windowed program has no console on Windows.
+collator (ICU data on Linux) into ``FOLDER/collation.txt``, and saves the Today screen (Qt Charts)
+of the default database as the demo admin ``quantri`` to ``FOLDER/today.png``.  It writes files, not
+console output, because a windowed program has no console on Windows.
 """
 
 import sys
@@ -36,7 +37,32 @@ def selftest(folder: Path) -> int:
     printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
     printer.setOutputFileName(str(folder / "printed.pdf"))
     paint_pages(printer, pages)
+    _today_screenshot(app, folder)
     return 0
+
+
+def _today_screenshot(app, folder: Path) -> None:
+    """The Today screen (figure tiles, Qt Charts) of the default database, as the demo admin sees it,
+    saved to ``FOLDER/today.png``: proof the frozen window draws Vietnamese text and the chart."""
+    from core.paths import default_db_path
+    from core.register import Register
+    from gui.main_window import MainWindow
+    from gui.session import Session
+    from gui.tasks import wait_for_idle
+
+    register = Register.open(default_db_path())
+    session = Session(register)
+    session.set_user(register.user("quantri"))
+    window = MainWindow(session)
+    window.resize(1366, 768)
+    window.show()
+    window.show_screen("today")
+    for _ in range(40):
+        wait_for_idle()
+        app.processEvents()
+    window.grab().save(str(folder / "today.png"))
+    window.close()
+    register.close()
 
 
 if __name__ == "__main__":

@@ -339,8 +339,16 @@ class Smoke:
         # Vietnamese alphabet a ă â ... d đ e: needs the Vietnamese collation data (trimmed ICU on Linux).
         expected = ["Anh", "Ăn", "Ân", "Dung", "Đà Nẵng", "Em"]
         assert [nfc(w) for w in order] == expected, f"Vietnamese sort order wrong: {order}"
+        shot = folder / "today.png"
+        assert shot.exists() and shot.stat().st_size > 20_000, (
+            "no Today screenshot (Qt Charts) from the window"
+        )
+        keep = ROOT / "build" / "smoke-today.png"  # kept for a look after the run
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.write_bytes(shot.read_bytes())
         return (
-            f"{len(printed.pages)} page(s) printed to PDF via pypdfium2 + QPrinter; sort {' < '.join(order)}"
+            f"{len(printed.pages)} page(s) printed via pypdfium2 + QPrinter; sort {' < '.join(order)}; "
+            f"Today screen {shot.stat().st_size} bytes (copy: build/smoke-today.png)"
         )
 
     def import_register(self) -> str:
