@@ -76,19 +76,17 @@ class SendError(MotCuaError):
 
 
 # --- building the message ----------------------------------------------------------------------
+def _ward(settings: Settings) -> str:
+    return _one_line(settings.ward_name or settings.agency_code or "MotCua")
+
+
 def report_subject(settings: Settings, report: Report) -> str:
     p = report.table.period
-    return (
-        f"[{_one_line(settings.ward_name)}] Báo cáo tình hình giải quyết TTHC "
-        f"từ {p.start:%d/%m/%Y} đến {p.end:%d/%m/%Y}"
-    )
+    return f"[{_ward(settings)}] Báo cáo tình hình giải quyết TTHC từ {p.start:%d/%m/%Y} đến {p.end:%d/%m/%Y}"
 
 
 def day_summary_subject(settings: Settings, summary: DaySummary) -> str:
-    return (
-        f"[{_one_line(settings.ward_name)}] Tổng hợp cuối ngày {summary.day:%d/%m/%Y}: "
-        "tiếp nhận, giải quyết TTHC"
-    )
+    return f"[{_ward(settings)}] Tổng hợp cuối ngày {summary.day:%d/%m/%Y}: tiếp nhận, giải quyết TTHC"
 
 
 def report_message(
@@ -207,7 +205,7 @@ def _domain(address: str) -> str:
 
 
 def _attachment_name(filename: str) -> str:
-    name = _one_line(os.path.basename(str(filename).replace("\\", "/")))
+    name = _one_line(os.path.basename(str(filename).replace("\\", "/"))).replace('"', "'")
     if not name:
         raise SendError("Thiếu tên tệp Excel đính kèm.")
     if not name.lower().endswith(".xlsx"):

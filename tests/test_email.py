@@ -498,3 +498,16 @@ def test_email_modules_load_no_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
     assert out.stdout.strip() == "[]"
+
+
+def test_attachment_name_from_a_path_and_a_ward_without_a_name(ward, signed):
+    settings = dataclasses.replace(ward.settings, ward_name="")
+    msg = report_message(signed, settings, ward.book, 'C:\\Báo cáo\\tháng "11"')
+    back = email.message_from_bytes(msg.as_bytes(), policy=email.policy.default)
+    assert back["Subject"].startswith("[000.17.22.H56] Báo cáo tình hình giải quyết TTHC từ 15/10/2026")
+    assert back["From"] == "motcua@phuongtayho.gov.vn"
+    assert next(back.iter_attachments()).get_filename() == "tháng '11'.xlsx"
+    with pytest.raises(SendError, match="Thiếu tên tệp Excel"):
+        report_message(signed, settings, ward.book, "C:\\Báo cáo\\")
+    with pytest.raises(SendError, match="Tệp Excel đính kèm rỗng"):
+        report_message(signed, settings, b"", "a.xlsx")
