@@ -139,6 +139,10 @@ def cmd_report(ctx: CliContext, args: argparse.Namespace) -> int:
         print_table(report.table)
     if report.id is not None:
         print(describe(report), file=info)
+        if report.supersedes and not report.is_signed:
+            older = rp.get(register, report.supersedes)
+            changes = rp.differences(older.table, report.table)
+            print("Số liệu khác bản đã ký: " + ("; ".join(changes) or "không"), file=info)
         if not report.is_signed:
             print(f"Ký duyệt: motcua report sign {report.id} --user <tên đăng nhập Phó Chủ tịch>", file=info)
     if args.out:

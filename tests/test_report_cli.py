@@ -183,6 +183,8 @@ def test_late_entry_shows_and_makes_version_two(ward, clerk, db_path, capsys, mo
     assert code == 0 and "tổng số nhận 3 → 4" in text and "motcua report --from 2026-11-02" in text
     code, text, _ = call(db_path, "report", *SPAN, capsys=capsys, monkeypatch=monkeypatch)
     assert f"Báo cáo số 2, phiên bản 2 (thay thế báo cáo số {v1.id}): Bản nháp" in text
+    changed = next(line for line in text.splitlines() if line.startswith("Số liệu khác bản đã ký: "))
+    assert "Cư trú: tổng số nhận 3 → 4" in changed and "Cư trú: đang giải quyết 2 → 3" in changed
     code, _, err = call(
         db_path, "report", "send", str(v1.id), "--eml", "x.eml", capsys=capsys, monkeypatch=monkeypatch
     )
