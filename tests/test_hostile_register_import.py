@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from openpyxl.utils.exceptions import IllegalCharacterError
 
-from core import filesafety, register_file
+from core import filesafety, legacy_text, register_file
 from core.errors import MotCuaError
 from core.register import Register
 from core.register_import import import_register, preview
@@ -33,7 +33,7 @@ from tests.test_hostile_input import is_vietnamese
 HEADER = ["Mã hồ sơ", "Mã thủ tục", "Người nộp", "Ngày nhận", "Ngày hẹn trả", "Ngày trả", "Trạng thái"]
 PROCEDURE = "1.001193"  # in the starter catalogue
 BIG_ROWS = 100_000
-TRIED = {"files": 0}
+TRIED = {"files": 0, "values": 0}
 NOW = datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ)
 
 
@@ -329,7 +329,57 @@ def test_hostile_cells_never_crash(reg, admin, tmp_path, cells, suffix, number):
     _tried_import(reg, admin, path)
 
 
+latin1_text = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF), max_size=40)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        hostile_cell,
+        latin1_text,
+        st.dates(),
+        st.datetimes(timezones=st.timezones()),
+        st.just("0001-01-01T00:00+14:00"),
+        st.just("9999-12-31T23:59-12:00"),
+    )
+)
+def test_parse_moment_gives_a_moment_or_a_vietnamese_row_error(value):
+    TRIED["values"] += 1
+    try:
+        parsed = register_file.parse_moment(value, "Ngày nhận")
+    except register_file.RowError as exc:
+        assert is_vietnamese(str(exc), str(value)), str(exc)
+        return
+    if parsed is not None:
+        moment, has_time = parsed
+        assert moment.tzinfo is not None and isinstance(has_time, bool)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.one_of(latin1_text, st.text(max_size=40)))
+def test_legacy_text_readers_never_crash(cell):
+    """Any cell (Latin-1 soup looks like TCVN3/VNI) gets a reading; conversion keeps it text."""
+    TRIED["values"] += 1
+    reading = legacy_text.classify(cell)
+    assert reading.kind in ("plain", "tcvn3", "vni", "ambiguous", "unknown")
+    for prior in ("", "tcvn3", "vni"):
+        text, encoding = legacy_text.convert_cell(cell, prior)
+        assert isinstance(text, str) and encoding in ("", "tcvn3", "vni")
+    register_file.header_key(cell)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.binary(max_size=2000))
+def test_csv_decoding_never_crashes(raw):
+    TRIED["values"] += 1
+    text, encoding = register_file.decode_legacy_csv(raw)
+    assert isinstance(text, str) and encoding in ("utf-8", "cp1258", "cp1252")
+
+
 def test_zz_report_files_tried():
     """Printed for docs/trust.md (run with -s); the tests above ran first in this module."""
-    print(f"\nHostile files tried on the old-register import: {TRIED['files']}")
-    assert TRIED["files"] >= 100
+    print(
+        f"\nHostile files tried on the old-register import: {TRIED['files']}; "
+        f"cell values and CSV bytes tried on its readers: {TRIED['values']}"
+    )
+    assert TRIED["files"] >= 100 and TRIED["values"] >= 400
