@@ -18,7 +18,13 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "packaging"))
 import icu_trim  # noqa: E402
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt ships ICU on Linux only")
+pytestmark = [
+    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Qt ships ICU on Linux only"),
+    pytest.mark.skipif(
+        not all(shutil.which(t) for t in ("readelf", "as", "ld")),
+        reason="binutils missing (scripts/build_bundle.py installs them before the bundle build)",
+    ),
+]
 
 
 def _qt_lib() -> Path:
