@@ -26,12 +26,13 @@ import re
 import smtplib
 import socket
 import ssl
+import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from email.header import Header
 from email.message import EmailMessage
-from email.utils import format_datetime, formataddr, getaddresses, make_msgid
+from email.utils import format_datetime, formataddr, getaddresses
 from pathlib import Path
 from urllib.parse import quote
 
@@ -149,7 +150,9 @@ def _message(
         msg["To"] = ", ".join(recipients)
     msg.set_raw("Subject", _encode(subject, "Subject"))
     msg["Date"] = format_datetime(to_local(now or local_now()))
-    msg["Message-ID"] = make_msgid(idstring="motcua", domain=_domain(sender))
+    # A uuid rather than make_msgid's time.pid.random: as unique, and a header line of a
+    # steady length (<= 78 for a domain of up to 24 characters).
+    msg["Message-ID"] = f"<{uuid.uuid4().hex}.motcua@{_domain(sender)}>"
     msg["X-Mailer"] = "MotCua"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="base64")

@@ -153,7 +153,8 @@ def test_report_message_headers_body_and_attachment(ward, signed):
     assert (sender.display_name, sender.addr_spec) == ("UBND phường Tây Hồ", "motcua@phuongtayho.gov.vn")
     assert back["Reply-To"] == "ubnd@phuongtayho.gov.vn"
     assert parsedate_to_datetime(back["Date"]).utcoffset().total_seconds() == 7 * 3600
-    assert back["Message-ID"].endswith("@phuongtayho.gov.vn>")
+    assert re.fullmatch(r"<[0-9a-f]{32}\.motcua@phuongtayho\.gov\.vn>", back["Message-ID"])
+    assert _message(ward, signed)["Message-ID"] != back["Message-ID"]
     assert back.get_content_type() == "multipart/mixed"
     # On the wire: 7-bit clean, no line over 998, the attachment's name per RFC 2231.
     assert raw.isascii()
@@ -224,7 +225,6 @@ def test_bad_recipient_or_sender_in_settings_is_named(ward, signed):
 # --- the .eml draft --------------------------------------------------------------------------
 def test_eml_draft_reads_back_ready_to_send(ward, signed, tmp_path):
     msg = _message(ward, signed)
-    book = report_workbook(signed, ward.settings)
     path = save_eml(msg, tmp_path / "thư" / "Báo cáo tháng 11")
     assert path == tmp_path / "thư" / "Báo cáo tháng 11.eml"
     raw = path.read_bytes()
@@ -234,7 +234,7 @@ def test_eml_draft_reads_back_ready_to_send(ward, signed, tmp_path):
     assert msg["X-Unsent"] is None  # the message given is left as it was
     assert back["Subject"] == SUBJECT
     (att,) = back.iter_attachments()
-    assert att.get_content() == book
+    assert att.get_content() == ward.book
     assert att.get_filename() == report_filename(signed, ward.settings)
     assert [p.name for p in path.parent.iterdir()] == [path.name]  # no temporary file left
 
