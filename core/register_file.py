@@ -12,6 +12,7 @@ import csv
 import io
 import re
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -180,10 +181,17 @@ def read_rows(path: str | Path) -> tuple[list[list[Any]], str]:
     raise MotCuaError(f"Chỉ nhận tệp .xlsx hoặc .csv, không nhận “{path.suffix}”")
 
 
-def header_key(text: Any) -> str:
-    """'Ngày tiếp nhận (dd/mm/yyyy)' -> 'ngay tiep nhan': folded, brackets and punctuation gone."""
-    value = re.sub(r"\(.*?\)|\[.*?\]", " ", fold(str(text or "")))
+@lru_cache(maxsize=4096)
+def _header_key(text: str) -> str:
+    value = re.sub(r"\(.*?\)|\[.*?\]", " ", fold(text))
     return " ".join(re.sub(r"[^a-z0-9]+", " ", value).split())
+
+
+def header_key(text: Any) -> str:
+    """'Ngày tiếp nhận (dd/mm/yyyy)' -> 'ngay tiep nhan': folded, brackets and punctuation gone.
+
+    Also the key of status and channel words, which repeat on every row: hence the cache."""
+    return _header_key(str(text or ""))
 
 
 def _header_readings(text: Any) -> list[str]:
@@ -235,8 +243,9 @@ def parse_moment(value: Any, label: str) -> tuple[datetime, bool] | None:
             moment = moment.replace(microsecond=0)
             return moment.replace(tzinfo=VN_TZ), moment.time() != time(0, 0)
         raise RowError(f"{label} “{value}” không phải ngày")
-    text = fold(str(value)).strip()
-    original = nfc(str(value))
+    raw = str(value)
+    text = raw.strip().lower() if raw.isascii() else fold(raw).strip()
+    original = nfc(raw)
     try:
         if m := _DMY.fullmatch(text):
             d, mo, y, hh, mm, ss = m.groups()
@@ -259,7 +268,15 @@ def text_of(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
+    if isinstance(value, str):
+        return _clean(value)
     return nfc(str(value))
+
+
+@lru_cache(maxsize=65536)
+def _clean(value: str) -> str:
+    """nfc() for cells: procedure names, statuses and places repeat down a register."""
+    return nfc(value)
 
 
 def id_number_parts(value: str) -> tuple[str, str, str]:

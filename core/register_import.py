@@ -210,6 +210,7 @@ def analyse(register, path: str | Path, user: User, progress: Progress | None = 
     now = register.now()
     find_procedure = _procedure_finder(register.store.procedures(active_only=False))
     seen: dict[str, int] = {}
+    due_cache: dict = {}
     total = len(data)
     for offset, row in enumerate(data):
         number = header_index + 2 + offset
@@ -227,7 +228,7 @@ def analyse(register, path: str | Path, user: User, progress: Progress | None = 
             continue
         analysis.total_rows += 1
         try:
-            built = _build_row(cell, find_procedure, settings, calendar, now, user)
+            built = _build_row(cell, find_procedure, settings, calendar, now, user, due_cache)
             if built["code"] in seen:
                 raise RowError(f"mã hồ sơ “{built['code']}” trùng với dòng {seen[built['code']]}")
             seen[built["code"]] = number
@@ -246,7 +247,9 @@ def analyse(register, path: str | Path, user: User, progress: Progress | None = 
     return analysis
 
 
-def _build_row(cell, find_procedure, settings, calendar, now: datetime, user: User) -> dict[str, Any]:
+def _build_row(
+    cell, find_procedure, settings, calendar, now: datetime, user: User, due_cache: dict
+) -> dict[str, Any]:
     code = text_of(cell("code"))
     if not code:
         raise RowError("thiếu mã hồ sơ")
@@ -284,7 +287,7 @@ def _build_row(cell, find_procedure, settings, calendar, now: datetime, user: Us
     if due_at is not None and due_at.date() < received_at.date():
         raise RowError(f"ngày hẹn trả {fmt_vn(due_at)} trước ngày nhận {fmt_vn(received_at)}")
     if due_at is None:
-        due_at = calendar.due_moment(received_at, procedure.working_days, procedure.cutoff_applies)
+        due_at = _computed_due(due_cache, calendar, received_at, procedure)
     outcome_at = moment("outcome", received_at)
     if outcome_at is not None and outcome_at < received_at:
         raise RowError(f"ngày có kết quả {fmt_vn(outcome_at)} trước ngày nhận {fmt_vn(received_at)}")
@@ -333,6 +336,22 @@ def _check_year(moment: datetime, label: str) -> None:
     """Year 1 or 9999 would overflow when shifted between time zones (and means a typing slip)."""
     if not 1900 <= moment.year <= 2100:
         raise RowError(f"{label.lower()} năm {moment.year}: ngoài khoảng 1900-2100, hãy kiểm tra lại")
+
+
+def _computed_due(cache: dict, calendar, received_at: datetime, procedure: Procedure) -> datetime:
+    """``calendar.due_moment``, remembered per (day, side of the cut-off and return hours,
+    procedure length): a register has thousands of rows per day but only a few such keys."""
+    local_time = received_at.timetz().replace(tzinfo=None)
+    key = (
+        received_at.date(),
+        local_time >= calendar.cutoff,
+        local_time > calendar.return_at,
+        procedure.working_days,
+        procedure.cutoff_applies,
+    )
+    if key not in cache:
+        cache[key] = calendar.due_moment(received_at, procedure.working_days, procedure.cutoff_applies)
+    return cache[key]
 
 
 def _status(text: str, outcome_at: datetime | None, returned_at: datetime | None) -> Status:
