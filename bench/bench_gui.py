@@ -237,8 +237,6 @@ def child_window(db_path: str, repeat: int) -> None:
     bare.close()
     window.close()
     register.close()
-    sys.stdout.flush()
-    os._exit(0)  # skip interpreter teardown: PySide6 can crash collecting synthetic key events
 
 
 # --- the parent -------------------------------------------------------------------------------
