@@ -28,6 +28,7 @@ from reports.xlsxkit import (
     figures_row,
     font,
     height_for,
+    keep_together,
     label_width,
     left,
     lines_needed,
@@ -92,7 +93,7 @@ def report_workbook(report: Report, settings: Settings) -> bytes:
         r += 1
     figures_row(ws, r, None, TOTAL_LABEL, table.total, bold=True)
     text_row(ws, r + 1, f"Ghi chú: {OUTCOME_FOOTNOTE}", fnt=font(italic=True, size=TABLE_SIZE - 1))
-    r += 3
+    r += 2
     for heading, text in zip(NOTES, (report.highlights, report.difficulties, report.proposals), strict=True):
         put(ws, r, 1, f"{heading}:", to_col=LAST_COL, fnt=font(bold=True))
         text_row(ws, r + 1, (text or "").strip() or NOTHING)
@@ -100,6 +101,7 @@ def report_workbook(report: Report, settings: Settings) -> bytes:
     _sign_off(ws, r + 1, report)
     ws.freeze_panes = ws.cell(row=first, column=3)
     print_setup(ws, f"{top}:{first - 1}")
+    keep_together(ws, r + 1, ws.max_row, (top, first - 1))
     ws.print_area = f"A1:M{ws.max_row}"
     write_datasheet(wb.create_sheet(SHEET_NAME), data_rows(report, settings))
     return to_bytes(wb)
@@ -110,7 +112,7 @@ def _sign_off(ws, r: int, report: Report) -> None:
     bold, italic = font(bold=True), font(italic=True)
     put(ws, r, 1, PREPARER, to_col=5, fnt=bold, align=centred(wrap=False))
     put(ws, r + 1, 1, "(Ký, ghi rõ họ tên)", to_col=5, fnt=italic, align=centred(wrap=False))
-    put(ws, r + 5, 1, report.created_by_name or DOTS, to_col=5, fnt=bold, align=centred(wrap=False))
+    put(ws, r + 4, 1, report.created_by_name or DOTS, to_col=5, fnt=bold, align=centred(wrap=False))
     put(ws, r, 8, SIGNER, to_col=LAST_COL, fnt=bold, align=centred(wrap=False))
     if not report.is_signed or report.signed_at is None:
         put(
@@ -143,7 +145,7 @@ def _sign_off(ws, r: int, report: Report) -> None:
     )
     put(
         ws,
-        r + 5,
+        r + 4,
         8,
         report.signed_by_name or report.signed_by or DOTS,
         to_col=LAST_COL,
@@ -151,10 +153,10 @@ def _sign_off(ws, r: int, report: Report) -> None:
         align=centred(wrap=False),
     )
     if report.signed_by_title:
-        put(ws, r + 6, 8, report.signed_by_title, to_col=LAST_COL, fnt=italic, align=centred(wrap=False))
+        put(ws, r + 5, 8, report.signed_by_title, to_col=LAST_COL, fnt=italic, align=centred(wrap=False))
     put(
         ws,
-        r + 7,
+        r + 6,
         7,
         f"Mã xác thực số liệu (SHA-256): {_grouped(report.fingerprint or '')}",
         to_col=LAST_COL,

@@ -19,6 +19,7 @@ from weakref import WeakKeyDictionary
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -36,7 +37,7 @@ NUMBER_FORMAT = "#,##0"  # shows 1.234 or 1,234 by the reader's locale; the valu
 FIRST_NUMBER_COL = 3
 LAST_COL = 13
 NUMBER_WIDTH = 10.5
-ROW_HEADER_LINES = (2, 2, 4)  # lines of text in the three header rows (sizes their heights)
+ROW_HEADER_LINES = (1, 1, 3)  # lines of text in the three header rows (sizes their heights)
 
 
 @cache
@@ -107,8 +108,8 @@ def _style(cell, fnt: Font | None, align: Alignment | None, number: bool, border
 
 
 def lines_needed(text: str, width_chars: float, size: float = SIZE) -> int:
-    """How many lines ``text`` wraps to in a cell ``width_chars`` wide (Times is narrower than '0')."""
-    per_line = max(1.0, width_chars * 1.15 * SIZE / size)
+    """How many lines ``text`` wraps to in a cell ``width_chars`` wide (width counts 12 pt Times digits)."""
+    per_line = max(1.0, width_chars * 1.05 * SIZE / size)
     return sum(max(1, math.ceil(len(part) / per_line)) for part in (text or " ").split("\n"))
 
 
@@ -223,7 +224,7 @@ def figures_row(
             number=True,
         )
     lines = lines_needed(label, ws.column_dimensions["B"].width or 20, TABLE_SIZE)
-    ws.row_dimensions[row].height = max(18.0, height_for(lines, TABLE_SIZE))
+    ws.row_dimensions[row].height = max(17.0, height_for(lines, TABLE_SIZE))
 
 
 def national_heading(
@@ -267,8 +268,8 @@ def print_setup(ws: Worksheet, title_rows: str | None, landscape: bool = True) -
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.page_margins.header = ws.page_margins.footer = 0.3
     if title_rows:
         ws.print_title_rows = title_rows
@@ -277,8 +278,56 @@ def print_setup(ws: Worksheet, title_rows: str | None, landscape: bool = True) -
     ws.sheet_view.showGridLines = False
 
 
+DEFAULT_ROW_PT = 16.0  # a row with no set height holds one line of 12 pt Times
+A4_LANDSCAPE_PT = (842.0, 595.0)
+
+
+def keep_together(ws: Worksheet, first: int, last: int, title_rows: tuple[int, int]) -> bool:
+    """Start a new printed page before rows ``first``..``last`` if they would straddle a page end.
+
+    Neither Excel nor openpyxl can "keep rows together", so the pages are estimated from the
+    row heights and the fit-to-width scale (the print set-up of :func:`print_setup`); an
+    estimate that is off only adds or misses one page break. Returns True if a break was set.
+    """
+    from openpyxl.worksheet.pagebreak import Break
+
+    m = ws.page_margins
+    page_w, page_h = A4_LANDSCAPE_PT if ws.page_setup.orientation == "landscape" else A4_LANDSCAPE_PT[::-1]
+    usable_w = page_w - 72 * (m.left + m.right)
+    usable_h = page_h - 72 * (m.top + m.bottom)
+    # Column widths count the default font's digits: 8 px for 12 pt Times at 96 dpi, plus 5 px padding.
+    sheet_w = sum((span_width(ws, c, c) * 8 + 5) * 0.75 for c in range(1, ws.max_column + 1))
+    scale = min(1.0, usable_w / sheet_w)
+    room = usable_h / scale
+
+    def height(r: int) -> float:
+        return ws.row_dimensions[r].height or DEFAULT_ROW_PT
+
+    repeated = sum(height(r) for r in range(title_rows[0], title_rows[1] + 1))
+    used = 0.0
+    for r in range(1, first):
+        if used + height(r) > room:
+            used = repeated
+        used += height(r)
+    block = sum(height(r) for r in range(first, last + 1))
+    if used + block <= room or block > room - repeated:
+        return False
+    ws.row_breaks.append(Break(id=first - 1))
+    return True
+
+
 def new_workbook(title: str, sheet_title: str) -> tuple[Workbook, Worksheet]:
+    """A workbook whose default font is Times New Roman 12.
+
+    The default font sets the unit of column widths: with openpyxl's Calibri default, Excel
+    (Calibri) and LibreOffice without Calibri (a wider fallback) lay the same widths out
+    differently, so pages break in different places. Times New Roman and Liberation Serif
+    share their metrics, so every reader gets the same layout.
+    """
     wb = Workbook()
+    default = Font(name=FONT, size=SIZE, family=1)
+    wb._fonts = IndexedList([default])  # font 0: what cells without a font of their own use
+    wb._named_styles["Normal"].font = default
     ws = wb.active
     ws.title = sheet_title
     wb.properties.title = title

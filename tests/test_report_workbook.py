@@ -303,3 +303,39 @@ def test_no_merged_cell_hides_a_value(month, register):
         for c in row:
             if isinstance(c, MergedCell):
                 assert c.value is None
+
+
+def test_keep_together_moves_a_block_that_would_straddle_a_page_end():
+    from openpyxl import Workbook
+
+    from reports.xlsxkit import keep_together, print_setup
+
+    wb = Workbook()
+    ws = wb.active
+    for c in "ABCDEFGHIJKLM":
+        ws.column_dimensions[c].width = 8  # 13 narrow columns: printed at 100 %
+    print_setup(ws, "1:2")
+    for r in range(1, 61):
+        ws.row_dimensions[r].height = 16
+    # A4 landscape minus 0.5" margins top and bottom leaves 523 pt: 32 rows of 16 pt.
+    assert not keep_together(ws, 5, 12, (1, 2))  # well inside page 1
+    assert not keep_together(ws, 25, 32, (1, 2))  # ends on the last row that fits
+    assert keep_together(ws, 29, 36, (1, 2))  # would run from page 1 onto page 2
+    assert [b.id for b in ws.row_breaks.brk] == [28]
+    assert not keep_together(ws, 2, 60, (1, 2))  # taller than a page: nothing to gain
+
+
+def test_sign_off_block_starts_a_page_rather_than_splitting(month, register):
+    _, report = month
+    breaks = []
+    for lines in range(0, 60, 3):
+        text = "\n".join(f"Dòng {i + 1} của phần kết quả nổi bật." for i in range(lines))
+        ws = open_book(report_workbook(dataclasses.replace(report, highlights=text), register.settings))[
+            "Báo cáo"
+        ]
+        preparer = next(c.row for row in ws.iter_rows() for c in row if c.value == "NGƯỜI LẬP BIỂU")
+        found = [b.id for b in ws.row_breaks.brk]
+        assert found in ([], [preparer - 1])
+        breaks += found
+    assert breaks  # some note length pushed the block over a page end
+    assert open_book(report_workbook(report, register.settings))["Báo cáo"].row_breaks.brk == []
