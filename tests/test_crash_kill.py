@@ -104,13 +104,18 @@ def test_sigkill_loses_nothing_acknowledged(tmp_path):
     kills = mid_intake = lost = 0
     for run in range(KILLS):
         child = spawn(script, db, 100_000, f"R{run}", run)
+        early: list[bytes] = []
         if run % 6 == 5:  # now and then, kill it while it is still opening the file
             time.sleep(rng.uniform(0.0, 0.25))
         else:
             assert child.stdout.readline() == b"ready\n", child.stderr.read().decode()
-            time.sleep(rng.uniform(0.0, 0.35))
+            # wait for a few acknowledged codes (however loaded the machine), then kill at a
+            # random moment: inside a transaction, between two, or while printing
+            early = [child.stdout.readline() for _ in range(rng.randint(1, 40))]
+            time.sleep(rng.uniform(0.0, 0.05))
         child.send_signal(signal.SIGKILL)
         out, _ = child.communicate()
+        out = b"".join(early) + out
         assert child.returncode == -signal.SIGKILL
         kills += 1
         printed = [line for line in out.decode().split("\n")[:-1] if line and line != "ready"]
