@@ -32,6 +32,10 @@ class Prompts:
     def open_path(self, parent: QWidget | None, title: str, pattern: str) -> str:
         return QFileDialog.getOpenFileName(parent, title, "", pattern)[0]
 
+    def open_paths(self, parent: QWidget | None, title: str, pattern: str) -> list[str]:
+        """Several files at once (the wards' workbooks for the city roll-up)."""
+        return QFileDialog.getOpenFileNames(parent, title, "", pattern)[0]
+
     def exec_dialog(self, dialog: QDialog) -> bool:
         """Run a dialog of ours modally; tests fill it in and accept it instead."""
         return dialog.exec() == QDialog.DialogCode.Accepted

@@ -19,6 +19,7 @@ def add_standard_screens(window: MainWindow) -> None:
         ("intake", "gui.views.intake", "IntakeView", tr("Tiếp nhận"), "F4"),
         ("dossiers", "gui.views.dossiers", "DossiersView", tr("Hồ sơ"), "F3"),
         ("return", "gui.views.return_view", "ReturnView", tr("Trả kết quả"), "F2"),
+        ("reports", "gui.views.reports_view", "ReportsView", tr("Báo cáo"), "F6"),
     ]
     admin = [
         ("catalogue", "gui.views.admin_catalogue", "CatalogueView", tr("Danh mục thủ tục"), ""),

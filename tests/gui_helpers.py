@@ -38,6 +38,11 @@ class FakePrompts(Prompts):
     def open_path(self, parent, title, pattern):
         return self.paths.pop(0) if self.paths else ""
 
+    def open_paths(self, parent, title, pattern):
+        """The whole queue of paths at once (an empty queue: the user cancelled)."""
+        chosen, self.paths = list(self.paths), []
+        return chosen
+
     def exec_dialog(self, dialog):
         if self.dialog_hook is None:
             raise AssertionError(f"unexpected dialog {type(dialog).__name__}")
