@@ -17,6 +17,7 @@ from core.errors import MotCuaError
 
 COMMAND_MODULES = (
     "cli.cmd_register",
+    "cli.cmd_admin",
     "cli.cmd_forms",
     "cli.cmd_reports",
     "cli.cmd_import",

@@ -86,6 +86,12 @@ class Register(AccountsMixin):
     def close(self) -> None:
         self.store.close()
 
+    def __enter__(self) -> Register:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def now(self) -> datetime:
         return to_local(self.clock()).replace(microsecond=0)
 

@@ -1,0 +1,96 @@
+"""The admin and detail-pane capabilities through `motcua`: settings, users, difficulties, apology, edit."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+
+from cli.main import main
+from core.register import Register
+
+AGENCY = "000.17.22.H56"
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch):
+    path = tmp_path / "admin.sqlite3"
+    assert (
+        main(["--db", str(path), "init", "--ward-name", "UBND phường Tây Hồ", "--agency-code", AGENCY]) == 0
+    )
+    for login, role in (("quantri", "admin"), ("canbo1", "clerk")):
+        monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-1\n"))
+        assert (
+            main(["--db", str(path), "user", "add", login, "--role", role, "--full-name", "Lê Văn An"]) == 0
+        )
+    return path
+
+
+def run(db, *args) -> int:
+    return main(["--db", str(db), *args])
+
+
+def test_settings_show_and_set(db, capsys):
+    assert run(db, "--user", "quantri", "settings", "set", "cutoff_time=14:30", "saturday_reception=yes") == 0
+    capsys.readouterr()
+    assert run(db, "settings", "show", "--json") == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["cutoff_time"] == "14:30" and shown["saturday_reception"] is True
+    assert shown["agency_code"] == AGENCY
+    # a clerk may not change settings; a bad value and an unknown name are refused, nothing changes
+    assert run(db, "--user", "canbo1", "settings", "set", "cutoff_time=16:00") == 2
+    assert "Chỉ Quản trị được đổi thiết lập" in capsys.readouterr().err
+    assert run(db, "--user", "quantri", "settings", "set", "cutoff_time=25:99") == 2
+    assert run(db, "--user", "quantri", "settings", "set", "khong_co=1") == 2
+    assert "không có thiết lập khong_co" in capsys.readouterr().err
+    with Register.open(db) as register:
+        assert register.settings.cutoff_time == "14:30"
+
+
+def test_user_update_locks_and_sets_password(db, capsys, monkeypatch):
+    assert (
+        run(db, "--user", "quantri", "user-update", "canbo1", "--title", "Công chức Tư pháp - Hộ tịch") == 0
+    )
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-moi\n"))
+    assert run(db, "--user", "quantri", "user-update", "canbo1", "--password-stdin") == 0
+    assert run(db, "--user", "quantri", "user-update", "canbo1", "--active", "no") == 0
+    assert "đã khóa" in capsys.readouterr().out
+    with Register.open(db) as register:
+        user = register.user("canbo1")
+        assert user.title == "Công chức Tư pháp - Hộ tịch" and not user.active
+        register.update_user(register.user("quantri"), "canbo1", active=True)
+        assert register.authenticate("canbo1", "mat-khau-moi").login == "canbo1"
+    assert run(db, "--user", "quantri", "user-update", "canbo1") == 2
+    assert "chưa nêu điều gì cần sửa" in capsys.readouterr().err
+
+
+def _intake(db, capsys, at: str) -> str:
+    args = ["--user", "canbo1", "intake", "--procedure", "1.001193", "--applicant", "Trần Văn Bình"]
+    assert run(db, *args, "--phone", "0912345678", "--at", at) == 0
+    return capsys.readouterr().out.strip()
+
+
+def test_difficulty_apologise_edit(db, capsys):
+    code = _intake(db, capsys, "2026-11-23 09:00")
+    assert (
+        run(db, "--user", "canbo1", "difficulty", "add", "Thiếu mẫu tờ khai bản giấy", "--dossier", code) == 0
+    )
+    capsys.readouterr()
+    assert run(db, "difficulty", "list", "--from", "2026-11-23", "--to", "2026-11-30", "--json") == 0
+    [item] = json.loads(capsys.readouterr().out)
+    assert item["text"] == "Thiếu mẫu tờ khai bản giấy" and item["dossier_code"] == code
+    assert item["procedure_code"] == "1.001193"
+
+    assert run(db, "--user", "canbo1", "edit", code, "phone=0987 654 321", "copies=2") == 0
+    assert run(db, "--user", "canbo1", "edit", code, "procedure_code=1.004222") == 2
+    assert "không sửa được trường procedure_code" in capsys.readouterr().err
+    with Register.open(db) as register:
+        d = register.dossier(code)
+        assert d.phone == "0987654321" and d.copies == 2
+
+    args = ["--user", "canbo1", "apologise", code, "--new-appointment", "30/11/2026 16:30"]
+    assert run(db, *args, "--reason", "Chờ xác minh") == 0
+    with Register.open(db) as register:
+        d = register.dossier(code)
+        assert d.new_appointment_at is not None and d.new_appointment_at.day == 30
