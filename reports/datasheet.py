@@ -14,6 +14,7 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -148,7 +149,10 @@ def write_datasheet(ws: Worksheet, rows: list[list[Any]]) -> None:
     """Header row and ``rows`` (from :func:`data_rows`, possibly several wards) into ``ws``."""
     ws.append(list(HEADERS))
     for row in rows:
-        ws.append(row)
+        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
+        for cell in ws[ws.max_row]:
+            if cell.data_type == "f":  # a name starting with "=" is text, never a formula
+                cell.data_type = "s"
     ws.freeze_panes = "A2"
     for i, name in enumerate(HEADERS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, len(name) + 2)

@@ -17,6 +17,7 @@ from functools import cache
 from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
@@ -71,7 +72,9 @@ def put(
     """Write ``value`` at (row, col), merged to (to_row, to_col); borders go on every merged cell."""
     last_col = to_col or col
     last_row = to_row or row
-    cell = ws.cell(row=row, column=col, value=value)
+    cell = ws.cell(row=row, column=col, value=clean(value))
+    if isinstance(value, str) and value.startswith("="):
+        cell.data_type = "s"  # "=> ..." in a note is text, never a formula
     _style(cell, fnt or font(), align or left(wrap=False), number, border)
     if last_col != col or last_row != row:
         ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
@@ -105,6 +108,13 @@ def _style(cell, fnt: Font | None, align: Alignment | None, number: bool, border
     if border:
         cell.border = BOX
     cache[key] = (copy(cell._style), fnt, align)
+
+
+def clean(value):
+    """Text without the control characters XML forbids (pasted from Word, a tab becomes a space)."""
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\t", " "))
+    return value
 
 
 def lines_needed(text: str, width_chars: float, size: float = SIZE) -> int:

@@ -13,6 +13,8 @@ from datetime import date
 
 import pytest
 from conftest import PASSWORD, make_form
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
 from reportbook_helpers import NOTES, NOVEMBER, draft_report, open_book, populate, signed
 
@@ -339,3 +341,46 @@ def test_sign_off_block_starts_a_page_rather_than_splitting(month, register):
         breaks += found
     assert breaks  # some note length pushed the block over a page end
     assert open_book(report_workbook(report, register.settings))["Báo cáo"].row_breaks.brk == []
+
+
+NAME_CHARS = "aăâbcdđeêghiklmnoôơpqrstuưvxyáàảãạếềểễệốồổỗộớờởỡợứừửữựĐƯÂ0123456789 -,.()=/'\"&<>"
+consistent = st.tuples(*(st.integers(0, 10**6) for _ in range(3)), *(st.floats(0, 1) for _ in range(4))).map(
+    lambda t: _figures(*t)
+)
+
+
+def _figures(online, direct, carried, a, b, c, d) -> Figures:
+    total = online + direct + carried
+    resolved = int(total * a)
+    early = int(resolved * b)
+    late = int((resolved - early) * c)
+    pending = total - resolved
+    overdue = int(pending * d)
+    return Figures(total, online, direct, carried, resolved, early, resolved - early - late, late,
+                   pending, pending - overdue, overdue)  # fmt: skip
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    rows=st.lists(
+        st.tuples(st.text(NAME_CHARS, min_size=1, max_size=40).map(str.strip).filter(bool), consistent),
+        max_size=8,
+        unique_by=lambda r: r[0],
+    ).filter(lambda rs: all(name != TOTAL_LABEL for name, _ in rs)),
+    note=st.text(max_size=300),
+)
+@example(rows=[("=SUM(A1:A2)", Figures(1, 1, 0, 0, 1, 0, 1, 0, 0, 0, 0))], note="=1+1\x0b\tđã\x00")
+def test_any_consistent_table_round_trips_through_the_data_sheet(month, register, rows, note):
+    _, report = month
+    field_rows = tuple(FieldRow(name, figs) for name, figs in rows)
+    table = Table(
+        report.table.period, report.table.cutoff, field_rows, sum((r.figures for r in field_rows), Figures())
+    )
+    mine = dataclasses.replace(report, table=table, highlights=note, difficulties="=> " + note)
+    mine = dataclasses.replace(mine, fingerprint=mine.computed_fingerprint())
+    data = report_workbook(mine, register.settings)
+    back = read_workbook(data)
+    assert back.rows == field_rows and back.total == table.total
+    assert back.fingerprint_ok and back.problems() == []
+    ws = open_book(data)["Báo cáo"]
+    assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)
