@@ -53,12 +53,12 @@ def main(out: Path) -> int:
     window.showMaximized()
     settle(app)
 
-    def shot(key: str, prepare=None) -> None:
+    def shot(key: str, prepare=None, name: str = "") -> None:
         screen = window.show_screen(key)
         if prepare:
             prepare(screen)
         settle(app, 40)
-        window.grab().save(str(out / f"screen-{key}.png"))
+        window.grab().save(str(out / f"screen-{name or key}.png"))
 
     shot("today")
 
@@ -92,11 +92,96 @@ def main(out: Path) -> int:
             view.lookup()
 
     shot("return", give_back)
-    for key in ("catalogue", "calendar", "users", "settings"):
+    for key in ("catalogue", "calendar", "users", "settings", "backup"):
         shot(key)
+    reports_shots(app, window, register, folder, shot)
+    if "import" in window.screens:
+        shot("import", lambda view: import_preview(view, folder))
     window.close()
     register.close()
     return 0
+
+
+def reports_shots(app: QApplication, window: MainWindow, register: Register, folder: Path, shot) -> None:
+    """The reports screen's four tabs: a signed report of last official month, the list of
+    reports, the end-of-day summary, and a city roll-up of three ward files (one refused)."""
+    from datetime import timedelta
+
+    from core import reporting as rp
+    from core.demo import DEMO_PASSWORD
+    from core.periods import preset_period
+    from reports.workbook import report_workbook
+
+    session = window.session
+    vice = register.user("phochutich")
+    period = preset_period("official-month", register.now().date() - timedelta(days=31))
+    draft = rp.prepare(register, register.user("canbo1"), period)
+    rp.save_notes(
+        register,
+        register.user("canbo1"),
+        draft.id,
+        highlights="Giải quyết trước hạn phần lớn hồ sơ hộ tịch; không có hồ sơ chứng thực quá hạn.",
+        proposals="Đề nghị bổ sung 01 máy quét cho Bộ phận một cửa.",
+    )
+    signed = rp.sign(register, draft.id, vice.login, DEMO_PASSWORD)
+    session.set_user(vice)
+
+    def period_tab(view):
+        view.tabs.setCurrentWidget(view.period_tab)
+        view.period_tab.open_report(signed)
+
+    shot("reports", period_tab)
+    files = [folder / "tay-ho.xlsx", folder / "buoi.xlsx", folder / "nhat-tan.xlsx"]
+    files[0].write_bytes(report_workbook(signed, register.settings))
+    wards = [("UBND phường Bưởi", "000.17.22.H57", True), ("UBND phường Nhật Tân", "000.17.22.H58", False)]
+    for path, (ward, agency, sign) in zip(files[1:], wards, strict=True):
+        other = Register.open(folder / f"{agency}.sqlite3")
+        other.initialise(ward, agency)
+        make_demo(other, dossiers=300, days=90)
+        report = rp.prepare(other, other.user("canbo1"), period)
+        if sign:
+            report = rp.sign(other, report.id, "phochutich", DEMO_PASSWORD)
+        path.write_bytes(report_workbook(report, other.settings))
+        other.close()
+
+    def tab(name: str):
+        def show(view):
+            widget = getattr(view, name)
+            view.tabs.setCurrentWidget(widget)
+            if name == "rollup_tab":
+                widget.set_paths(files)
+
+        return show
+
+    shot("reports", tab("history_tab"), name="reports-list")
+    shot("reports", tab("day_tab"), name="day-summary")
+    shot("reports", tab("rollup_tab"), name="rollup")
+    session.set_user(register.user("quantri"))
+
+
+def import_preview(view, folder: Path) -> None:
+    """The old-register tab with a small legacy file previewed (TCVN3 text converted)."""
+    from openpyxl import Workbook
+
+    from core.legacy_text import encode_tcvn3
+
+    path = folder / "so-theo-doi-cu.xlsx"
+    wb = Workbook()
+    ws = wb.active
+    ws.append(["UBND PHƯỜNG TÂY HỒ - SỔ THEO DÕI HỒ SƠ NĂM 2025"])
+    ws.append(
+        ["Số hồ sơ", "Thủ tục", "Họ tên", "CCCD", "SĐT", "Ngày tiếp nhận", "Ngày có kết quả", "Tình trạng"]
+    )
+    people = ["Nguyễn Văn Ánh", "Trần Thị Bình", "Lê Đức Cường", "Phạm Thị Dung", "Hoàng Văn Em"]
+    for i, name in enumerate(people):
+        ws.append(
+            [f"S-{i + 1}", "1.004873", encode_tcvn3(name), f"00119001234{i}", "", f"0{i + 2}/11/2025 08:30",
+             f"0{i + 4}/11/2025 10:00", "Đã có kết quả"]
+        )  # fmt: skip
+    ws.append(["S-9", "1.004873", "Ngày Sai", "", "", "31/11/2025", "", ""])
+    wb.save(path)
+    view.tabs.setCurrentWidget(view.register_tab)
+    view.register_tab.preview(path)
 
 
 if __name__ == "__main__":

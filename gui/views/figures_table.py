@@ -97,6 +97,9 @@ class FiguresTable(QTableWidget):
         self._numbers(r, total, bold=True, back=TOTAL_BACK)
         for r in range(HEADER_ROWS, self.rowCount()):
             self.setRowHeight(r, 24)
+        # As tall as its rows (up to 14 of them), so the space below goes to what follows.
+        shown = sum(HEADER_HEIGHTS) + 24 * min(len(rows) + 1, 15)
+        self.setFixedHeight(shown + 2 * self.frameWidth() + 2)
 
     def _numbers(self, row: int, figures: Figures, **style) -> None:
         for i, key in enumerate(KEYS):

@@ -39,6 +39,7 @@ class DaySummaryTab(QWidget):
         self.session = session
         self.register = session.register
         self.summary: DaySummary | None = None
+        self.generation = 0
         today = self.register.now().date()
         self.day_edit = QDateEdit(QDate(today.year, today.month, today.day))
         self.day_edit.setObjectName("day")
@@ -74,7 +75,14 @@ class DaySummaryTab(QWidget):
 
     def refresh(self) -> None:
         register, day = self.register, self.day()
-        Task(self, lambda: day_summary(register, day)).success(self.show_summary).failure(
+        self.generation += 1
+        generation = self.generation
+
+        def done(summary: DaySummary) -> None:
+            if generation == self.generation:  # not an older day finishing late
+                self.show_summary(summary)
+
+        Task(self, lambda: day_summary(register, day)).success(done).failure(
             lambda e: show_failure(self, e)
         ).run_in_background()
 

@@ -66,6 +66,7 @@ class PeriodReportTab(QWidget):
         self.live: Table | None = None
         self.suggested = ""  # the period's difficulties, the start of a new report's note
         self.ref = self.register.now().date()
+        self.generation = 0  # loads run off the GUI thread: only the latest one may show
 
         self.preset = QComboBox()
         self.preset.setObjectName("preset")
@@ -121,7 +122,8 @@ class PeriodReportTab(QWidget):
             edit = QPlainTextEdit()
             edit.setObjectName(f"note-{key}")
             edit.setTabChangesFocus(True)
-            edit.setFixedHeight(92)
+            edit.setStyleSheet('QPlainTextEdit[readOnly="true"] { background: #f3f4f6; color: #333; }')
+            edit.setMinimumHeight(92)
             self.notes[key] = edit
             notes_row.addWidget(QLabel(f"<b>{i + 1}. {self.tr(rp.NOTE_LABELS[key])}</b>"), 0, i)
             notes_row.addWidget(edit, 1, i)
@@ -145,8 +147,8 @@ class PeriodReportTab(QWidget):
         layout.addLayout(picker)
         layout.addWidget(self.status_label)
         layout.addWidget(self.stale_box)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(notes_row)
+        layout.addWidget(self.table)
+        layout.addLayout(notes_row, 1)
         layout.addLayout(actions)
         session.user_changed.connect(self.render)
         self._preset_chosen(load=False)
@@ -224,6 +226,8 @@ class PeriodReportTab(QWidget):
             prompts().error(self, exc.message)
             return
         register = self.register
+        self.generation += 1
+        generation = self.generation
 
         def work():
             versions = rp.list_reports(register, period)
@@ -231,6 +235,8 @@ class PeriodReportTab(QWidget):
             return compute(register, period), versions, suggested
 
         def done(result) -> None:
+            if generation != self.generation:
+                return  # an older load finishing late: a newer one is on its way
             self.live, versions, self.suggested = result
             wanted = [r for r in versions if r.id == report_id] if report_id else versions[:1]
             self.report = wanted[0] if wanted else None
@@ -299,11 +305,11 @@ class PeriodReportTab(QWidget):
         ).format(period=period, id=r.id, v=r.version, status=self.tr(r.status_label), who=r.created_by_name)
         if r.is_signed:
             text += self.tr("; ký duyệt: {name} lúc {at}; dấu vân tay {fp}").format(
-                name=r.signed_by_name, at=fmt.moment(r.signed_at), fp=r.fingerprint_display[:17] + "…"
+                name=r.signed_by_name, at=fmt.moment(r.signed_at), fp=r.fingerprint_display[:17] + " …"
             )
         if r.sent_at:
             text += self.tr("; gửi lúc {at}").format(at=fmt.moment(r.sent_at))
-        return text + "."
+        return text
 
     def _render_stale(self) -> None:
         r, live = self.report, self.live

@@ -39,6 +39,7 @@ class RollupTab(QWidget):
         self.session = session
         self.paths: list[Path] = []
         self.result = None  # reports.consolidate.ConsolidationResult
+        self.generation = 0
         self.choose_button = QPushButton(self.tr("Chọn tệp báo cáo của các phường…"))
         self.choose_button.setObjectName("choose")
         self.clear_button = QPushButton(self.tr("Bỏ chọn tất cả"))
@@ -89,12 +90,19 @@ class RollupTab(QWidget):
         from reports.consolidate import consolidate
 
         self.paths = list(paths)
+        self.generation += 1
+        generation = self.generation
         if not self.paths:
             self.result = None
             self.show_result(None)
             return
         chosen = list(self.paths)
-        Task(self, lambda: consolidate(chosen)).success(self.show_result).failure(
+
+        def done(result) -> None:
+            if generation == self.generation:  # not an older choice finishing late
+                self.show_result(result)
+
+        Task(self, lambda: consolidate(chosen)).success(done).failure(
             lambda e: show_failure(self, e)
         ).with_progress(self.tr("Đang đọc các tệp báo cáo…")).run_in_background()
 
@@ -115,7 +123,7 @@ class RollupTab(QWidget):
             return
         period = result.period_label or self.tr("(không xác định)")
         self.summary.setText(
-            self.tr("<b>Kỳ {period}</b>: đã tổng hợp {good} phường; {bad} tệp bị loại.").format(
+            self.tr("<b>{period}</b>: đã tổng hợp {good} phường; {bad} tệp bị loại.").format(
                 period=period, good=len(result.accepted), bad=len(result.rejected)
             )
         )
