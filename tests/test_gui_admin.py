@@ -118,3 +118,31 @@ def test_settings_save_only_changes_and_reject_bad_values(qtbot, admin_session, 
     assert s.recipients == ["vanphong@hanoi.gov.vn", "pho.ct@hanoi.gov.vn"]
     assert s.printer == "Máy in quầy 1"
     assert view.save() and "Không có gì thay đổi" in view.message.text()
+
+
+def test_mail_password_goes_to_the_credential_store_and_the_connection_is_checked(
+    qtbot, admin_session, register
+):
+    from tests.smtp_helpers import SMTP_USER, memory_keyring, smtp_server
+
+    view = SettingsView(admin_session)
+    qtbot.addWidget(view)
+    with memory_keyring() as keys, smtp_server(auth_password="dung-mat-khau") as server:
+        view.widgets["smtp_host"].setText("127.0.0.1")
+        view.widgets["smtp_port"].setValue(server.port)
+        view.widgets["smtp_security"].setCurrentIndex(view.widgets["smtp_security"].findData("none"))
+        view.widgets["smtp_user"].setText(SMTP_USER)
+        view.smtp_password.setText("sai-mat-khau")
+        assert view.store_password()
+        assert register.settings.smtp_host == "127.0.0.1"  # the settings were saved first
+        assert list(keys.passwords.values()) == ["sai-mat-khau"]
+        assert view.smtp_password.text() == ""
+        view.check_mail()
+        assert "đăng nhập" in view.mail_message.text().lower() and not server.logins
+        view.smtp_password.setText("dung-mat-khau")
+        assert view.store_password()
+        view.check_mail()
+        assert view.mail_message.text().startswith("Kết nối được máy chủ thư 127.0.0.1")
+        assert server.logins == [SMTP_USER] and server.messages == []
+        dump = register.store.db.execute("SELECT group_concat(value) FROM settings").fetchone()[0]
+        assert "dung-mat-khau" not in dump

@@ -109,9 +109,71 @@ class SettingsView(QWidget):
         layout.setContentsMargins(16, 10, 16, 10)
         layout.addWidget(heading(self.tr("Thiết lập")))
         layout.addLayout(grid)
+        layout.addLayout(self._mail_password_row())
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.load()
+
+    # --- the mail password: in the OS credential store (core.credentials), never in the database --
+    def _mail_password_row(self) -> QHBoxLayout:
+        self.smtp_password = QLineEdit()
+        self.smtp_password.setObjectName("smtp_password")
+        self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.smtp_password.setPlaceholderText(self.tr("lưu trong kho mật khẩu của hệ điều hành"))
+        store = QPushButton(self.tr("Lưu mật khẩu thư"))
+        store.setObjectName("store_password")
+        store.clicked.connect(self.store_password)
+        check = QPushButton(self.tr("Kiểm tra kết nối thư"))
+        check.setObjectName("check_mail")
+        check.clicked.connect(self.check_mail)
+        self.mail_message = QLabel()
+        self.mail_message.setObjectName("mail_message")
+        self.mail_message.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(QLabel(self.tr("Mật khẩu hộp thư")))
+        row.addWidget(self.smtp_password)
+        row.addWidget(store)
+        row.addWidget(check)
+        row.addWidget(self.mail_message, 1)
+        return row
+
+    def store_password(self) -> bool:
+        """Save the settings first (the password is filed under the account and server)."""
+        from core.credentials import set_smtp_password
+
+        if not self.save():
+            return False
+        try:
+            set_smtp_password(self.session.register.settings, self.smtp_password.text())
+        except MotCuaError as exc:
+            self.mail_message.setText(exc.message)
+            return False
+        self.smtp_password.clear()
+        self.mail_message.setText(self.tr("Đã lưu mật khẩu hộp thư vào kho mật khẩu của hệ điều hành."))
+        return True
+
+    def check_mail(self) -> None:
+        """Connect, secure and log in without sending (off the GUI thread: a server may be slow)."""
+        from core.credentials import get_smtp_password
+        from gui.tasks import Task
+        from reports.email_out import check_connection
+
+        if not self.save():
+            return
+        settings = self.session.register.settings
+        try:
+            password = self.smtp_password.text() or get_smtp_password(settings)
+        except MotCuaError as exc:
+            self.mail_message.setText(exc.message)
+            return
+        self.mail_message.setText(self.tr("Đang kết nối máy chủ thư…"))
+
+        def failed(exc: BaseException) -> None:
+            self.mail_message.setText(getattr(exc, "message", str(exc)))
+
+        Task(self, lambda: check_connection(settings, password, timeout=15)).success(
+            self.mail_message.setText
+        ).failure(failed).run_in_background()
 
     def _widget(self, name: str, kind: str) -> QWidget:
         if kind == "bool":
