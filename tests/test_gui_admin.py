@@ -32,7 +32,7 @@ def test_admin_sees_admin_screens_clerk_does_not(qtbot, admin_session, register,
     clerk_session.set_user(clerk)
     clerk_window = MainWindow(clerk_session)
     qtbot.addWidget(clerk_window)
-    assert set(clerk_window.screens) == {"today", "intake", "dossiers", "return"}
+    assert set(clerk_window.screens) == {"today", "intake", "dossiers", "return", "reports"}
 
 
 def test_catalogue_edit_and_add_procedure(qtbot, admin_session, register):
