@@ -48,6 +48,7 @@ def test_preview_then_import_the_old_register(qtbot, admin_session, register, tm
     assert cells["Người nộp"] == "Nguyễn Văn Ánh"  # TCVN3 converted in the preview already
     assert cells["Ngày nhận"] == "02/11/2026 08:30" and cells["Trạng thái"] == "Đã có kết quả"
     assert "“31/11/2026” không phải ngày có thật" in tab.table.item(2, 10).text()
+    assert tab.table.item(2, 1).text().startswith("Bỏ qua: Ngày nhận") and tab.table.columnSpan(2, 1) == 9
     problems = [tab.problems.item(i).text() for i in range(tab.problems.count())]
     assert len(problems) == 1 and problems[0].startswith("Dòng 5:")
     assert "Chưa ghi gì" in tab.message.text() and "Chuyển 1 ô" in tab.message.text()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -148,10 +149,16 @@ class RegisterImportTab(QWidget):
             if p.ignored_headers:
                 text += " " + self.tr("Cột bỏ qua: {cols}.").format(cols=", ".join(p.ignored_headers))
             self.mapping.setText(text)
+            self.table.clearSpans()
             self.table.setRowCount(len(p.rows))
             for r, values in enumerate(p.rows):
                 for c, (key, _title) in enumerate(COLUMNS):
                     self.table.setItem(r, c, QTableWidgetItem(values.get(key, "")))
+                if values.get("problem"):  # a skipped row: its reason across the row, in red
+                    item = QTableWidgetItem(self.tr("Bỏ qua: {why}").format(why=values["problem"]))
+                    item.setForeground(QColor("#b00020"))
+                    self.table.setItem(r, 1, item)
+                    self.table.setSpan(r, 1, 1, len(COLUMNS) - 2)
             self.problems.clear()
             self.problems.addItems(p.problems)
             self.say(p.summary())
