@@ -232,6 +232,40 @@ def _aside_name(db_path: Path) -> Path:
     return candidate
 
 
+def finish_interrupted_restore(db_path: str | Path) -> bool:
+    """Complete a restore the machine stopped between its renames; ``True`` if it did.
+
+    ``restore`` moves the current file aside, then renames the checked, fsynced copy
+    (``<name>.khoi-phuc``) into place. Stopped in between, the register's path is empty: opened
+    as it is, SQLite would start an empty register there, beside the old ``-wal`` if that had not
+    moved yet. So before any open: a ``-wal``/``-journal`` left behind joins the file kept aside
+    (the newest one without its own), and the copy takes its place, as the restore intended.
+    """
+    db_path = Path(db_path)
+    incoming = db_path.with_name(db_path.name + ".khoi-phuc")
+    if db_path.exists() or not incoming.is_file() or not inspect_file(incoming, full=True).ok:
+        return False
+    kept = sorted(db_path.parent.glob(f"{db_path.stem}.truoc-khoi-phuc-*{db_path.suffix}"), key=_mtime)
+    for ext in ("-wal", "-journal"):
+        stray = Path(str(db_path) + ext)
+        if not stray.exists():
+            continue
+        partner = next((k for k in reversed(kept) if not Path(str(k) + ext).exists()), None)
+        target = Path(str(partner) + ext) if partner else stray.with_name(stray.name + ".mo-coi")
+        os.replace(stray, target)
+    with contextlib.suppress(OSError):
+        Path(str(db_path) + "-shm").unlink()
+    os.replace(incoming, db_path)
+    return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
 def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
     """Put a backup in place of the register; returns where the current database was kept aside.
 

@@ -128,6 +128,10 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
     never migrated or written to. ``backup_dirs`` add places to look for a good backup.
     """
     path = Path(path)
+    if not path.exists():
+        from core.backup import finish_interrupted_restore
+
+        finish_interrupted_restore(path)  # a power cut mid-restore must not look like a new register
     try:
         if not path.exists() or path.stat().st_size == 0:
             return  # a new register: SQLite creates it
