@@ -57,7 +57,10 @@ def _taken_at(path: Path) -> datetime | None:
     match = _NAME.match(path.name)
     if not match:
         return None
-    return datetime.strptime(f"{match[1]} {match[2]}", "%Y-%m-%d %H%M%S")
+    try:
+        return datetime.strptime(f"{match[1]} {match[2]}", "%Y-%m-%d %H%M%S")
+    except ValueError:  # "motcua-2026-13-45_256199.sqlite3": not one of ours
+        return None
 
 
 def list_backups(dest_dir: str | Path) -> list[BackupInfo]:

@@ -135,6 +135,15 @@ def test_restore_refuses_a_foreign_sqlite_file(register, db_path, tmp_path):
         restore(foreign, db_path)
 
 
+def test_odd_files_in_the_backup_folder_are_ignored(register, db_path, tmp_path):
+    folder = tmp_path / "bk"
+    good = backup_now(db_path, folder)
+    (folder / "motcua-2026-13-45_256199.sqlite3").write_bytes(b"not ours")  # impossible date
+    (folder / "motcua-2026-11-23_170000.sqlite3.dang-ghi").write_bytes(b"half a copy")
+    (folder / "ghi-chu.txt").write_text("sổ tay", encoding="utf-8")
+    assert [b.path for b in list_backups(folder)] == [good]
+
+
 def test_backup_if_due_once_a_day(register, db_path, tmp_path, monkeypatch):
     dest = tmp_path / "daily"
     first = backup_if_due(db_path, dest)
