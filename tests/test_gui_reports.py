@@ -343,3 +343,36 @@ def test_reports_screen_is_in_every_users_sidebar_on_f6(qtbot, gui_session, regi
     screen = window.show_screen("reports")
     assert isinstance(screen, ReportsView)
     assert window.current_key() == "reports"
+
+
+def test_a_slow_older_load_never_replaces_the_period_chosen_after_it(
+    qtbot, gui_session, register, filled, fake_prompts, monkeypatch
+):
+    """Loads run on the thread pool: October (slow) then November (fast); November must stay."""
+    import time
+
+    from gui.tasks import set_synchronous, wait_for_idle
+    from gui.views import report_period
+
+    october = preset_period("month", date(2026, 10, 5))
+
+    def slow_for_october(register, period, now=None):
+        if period.start == october.start:
+            time.sleep(0.4)
+        return compute(register, period, now)
+
+    monkeypatch.setattr(report_period, "compute", slow_for_october)
+    view = ReportsView(gui_session)
+    qtbot.addWidget(view)
+    tab = view.period_tab
+    set_synchronous(False)
+    try:
+        tab.set_preset("month", date(2026, 10, 5))
+        tab.set_preset("month", date(2026, 11, 23))
+        assert wait_for_idle(5000)
+        qtbot.wait(100)  # the queued results reach the GUI thread
+    finally:
+        set_synchronous(True)
+    assert tab.period() == NOVEMBER
+    assert tab.live is not None and tab.live.period.start == NOVEMBER.start
+    assert tab.table.total_values() == compute(register, NOVEMBER).total.to_dict()
