@@ -222,6 +222,30 @@ def test_bad_cells_are_row_errors(reg, admin, tmp_path):
     assert _counts(reg)[0] == before[0] + 1
 
 
+def test_a_full_disk_mid_import_writes_nothing(reg, admin, tmp_path):
+    """The disk fills while 2,000 dossiers are being written: one Vietnamese refusal, no dossier,
+    event or audit row from the file, and the register works again once there is room."""
+    rows = [HEADER] + [
+        [f"000.17.22.H56-250901-{i:04d}", PROCEDURE, f"Người nộp {i} " + "x" * 300, "01/09/2025", "", "", ""]
+        for i in range(1, 2001)
+    ]
+    path = _csv(tmp_path / "day-o.csv", rows)
+    conn = reg.store.db.conn
+    pages = conn.execute("PRAGMA page_count").fetchone()[0]
+    conn.execute(f"PRAGMA max_page_count = {pages + 20}")
+    before = _counts(reg)
+    try:
+        with pytest.raises(MotCuaError) as caught:
+            import_register(reg, admin, path)
+    finally:
+        conn.execute("PRAGMA max_page_count = 1073741823")
+    assert "đầy" in caught.value.message and is_vietnamese(caught.value.message, path.name)
+    assert _counts(reg) == before and not conn.in_transaction
+    assert import_register(reg, admin, path).imported == 2000  # with room, the same file goes in whole
+    assert _counts(reg)[0] == before[0] + 2000
+    TRIED["files"] += 1
+
+
 # --- 100,000 rows -------------------------------------------------------------------------------------
 @pytest.fixture(scope="module")
 def big_csv(tmp_path_factory) -> Path:
