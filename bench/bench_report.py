@@ -212,7 +212,15 @@ def median_ms(fn, repeat: int) -> float:
     return statistics.median(samples)
 
 
+# The baseline: one bare aggregate over the rows received in the period, the bulk of the
+# report's population, by the index range SQLite picks for it. The report must do more: find the
+# dossiers carried over and judge every one against its due moment.
 BARE_SQL = """
+SELECT field, COUNT(*), SUM(channel = 'truc-tuyen'), SUM(outcome_at IS NULL)
+FROM dossiers WHERE received_at >= ? AND received_at < ? GROUP BY field
+"""
+# The example of the brief, as SQLite plans it (a scan in field order): printed for reference.
+LOOSE_SQL = """
 SELECT field, COUNT(*), SUM(channel = 'truc-tuyen'), SUM(outcome_at IS NULL)
 FROM dossiers WHERE received_at < ? GROUP BY field
 """
@@ -232,12 +240,14 @@ def main() -> None:
         t0 = time.perf_counter()
         build(path, args.dossiers)
         print(f"built {args.dossiers:,} dossiers in {time.perf_counter() - t0:.0f} s -> {path}")
-    reg = Register.open(path, clock=lambda: NOW)
+    t0 = time.perf_counter()
+    reg = Register.open(path, clock=lambda: NOW)  # runs any pending schema migration
+    print(f"opened (and migrated) in {time.perf_counter() - t0:.1f} s")
     total = reg.store.dossier_count()
     print(f"{path}: {total:,} dossiers, {path.stat().st_size / 1e6:.0f} MB")
     year = preset_period("year", date(2026, 11, 23))
     bare = sqlite3.connect(path, isolation_level=None)
-    bare_param = [to_db(year.after)]
+    bare_param = [to_db(year.first_moment), to_db(year.after)]
 
     table = compute(reg, year, NOW)  # warm the page cache for both
     bare.execute(BARE_SQL, bare_param).fetchall()
@@ -246,8 +256,10 @@ def main() -> None:
         ours = median_ms(lambda: compute(reg, year, NOW), args.repeat)
         bares = median_ms(lambda: bare.execute(BARE_SQL, bare_param).fetchall(), args.repeat)
     print(f"year report {year.short} (compute, median of {args.repeat}): {ours:8.0f} ms")
-    print(f"bare aggregate query (same file, same run):            {bares:8.0f} ms")
+    print(f"bare aggregate query, rows received in the year:      {bares:8.0f} ms")
     print(f"ratio: {ours / bares:.2f}x")
+    loose = median_ms(lambda: bare.execute(LOOSE_SQL, bare_param[1:]).fetchall(), args.repeat)
+    print(f"(for reference: received_at < end only, as SQLite plans it: {loose:.0f} ms)")
     print(f"  total row: {table.total.to_dict()}")
     print(f"  problems: {table.problems() or 'none'}")
     for name in ("official-year", "month", "official-month"):

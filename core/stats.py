@@ -1,10 +1,10 @@
 """The figures of the statistical report (report.md) and the end-of-day summary.
 
-One aggregate query per report: ``GROUP BY field`` with ``SUM(CASE ...)``, so a year on a
-million dossiers costs about one pass over the rows that can belong to the period, never a
-Python loop over dossiers. Timestamps are ISO text with the fixed +07:00 offset, so they
-compare as text; "early" compares dates (the first ten characters).
-"""
+Three aggregate queries per report, ``GROUP BY field`` with ``SUM(...)``: one over the dossiers
+received in the period, two over those carried over into it, each found by an index range, so
+a year on a million dossiers costs about one pass over the rows that belong to the period,
+never a Python loop over dossiers. Timestamps are ISO text with the fixed +07:00 offset, so
+they compare as text."""
 
 from __future__ import annotations
 
@@ -121,27 +121,36 @@ _PAUSED_AT_CUTOFF = (
     "AND e.kind IN ('supplement_requested', 'supplement_received') AND e.at < :bound "
     "ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'supplement_requested'"
 )
-_RESOLVED = "(d.outcome_at < :after)"
 _PENDING = "(d.outcome_at IS NULL OR d.outcome_at >= :after)"
-_RESULT = "d.status IN ('resolved', 'returned')"
+_RESULT = "(d.outcome_at < :after AND d.status IN ('resolved', 'returned'))"
 
-REPORT_SQL = f"""
+# The population of a period is split in two, each found by an index range (a single
+# ``received_at < :after AND (...)`` condition would make SQLite read every older row):
+# the dossiers received in the period (dossiers_received) and those carried over into it
+# (dossiers_outcome_received: outcome since the start or none, received before the start).
+# ``+d.field``: without statistics SQLite would rather walk the field index to skip the sort,
+# which means visiting every row of the table in random order.
+# "Early" compares dates: an outcome earlier than the due day's date text sorts before it
+# ("2026-11-10T16:59:00+07:00" < "2026-11-11"), as all moments carry the same +07:00.
+_FIGURES_SQL = f"""
 SELECT d.field AS field,
-  COUNT(*) AS received_total,
-  SUM(d.received_at >= :start AND d.channel = 'truc-tuyen') AS received_online,
-  SUM(d.received_at >= :start AND d.channel != 'truc-tuyen') AS received_direct,
-  SUM(d.received_at < :start) AS carried_over,
-  SUM({_RESOLVED}) AS resolved_total,
-  SUM(CASE WHEN {_RESOLVED} AND {_RESULT}
-           AND substr(d.outcome_at, 1, 10) < substr(d.due_at, 1, 10) THEN 1 ELSE 0 END) AS resolved_early,
-  SUM(CASE WHEN {_RESOLVED} AND {_RESULT} AND d.outcome_at > d.due_at THEN 1 ELSE 0 END) AS resolved_late,
-  SUM(CASE WHEN {_PENDING} THEN 1 ELSE 0 END) AS pending_total,
+  COUNT(*) AS received,
+  SUM(d.channel = 'truc-tuyen') AS online,
+  SUM(d.outcome_at < :after) AS resolved,
+  SUM({_RESULT} AND d.outcome_at < substr(d.due_at, 1, 10)) AS early,
+  SUM({_RESULT} AND d.outcome_at > d.due_at) AS late,
   SUM(CASE WHEN {_PENDING} AND d.due_at < :cut
-           AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0) THEN 1 ELSE 0 END) AS pending_overdue
+           AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0) THEN 1 ELSE 0 END) AS overdue
 FROM dossiers d
-WHERE d.received_at < :after AND (d.outcome_at IS NULL OR d.outcome_at >= :start)
-GROUP BY d.field
+WHERE {{where}}
+GROUP BY +d.field
 """
+NEW_SQL = _FIGURES_SQL.format(where="d.received_at >= :start AND d.received_at < :after")
+CARRIED_SQL = (  # carried over, with an outcome since: one range of dossiers_outcome_received
+    _FIGURES_SQL.format(where="d.outcome_at >= :start AND d.received_at < :start"),
+    # carried over, still open: the NULL end of the same index
+    _FIGURES_SQL.format(where="d.outcome_at IS NULL AND d.received_at < :start"),
+)
 
 # Open at the cut-off with a stored due moment after it, and a supplement pause that began
 # after the cut-off and has ended since: the stored due moment counts that pause, which the
@@ -181,23 +190,23 @@ def compute(register: Register, period: Period, now: datetime | None = None) -> 
     }
     db = register.store.db
     by_field: dict[str, Figures] = {}
-    for row in db.execute(REPORT_SQL, params).fetchall():
-        (
-            name, received, online, direct, carried, resolved, early, late, pending, overdue,
-        ) = (row[0], *(int(v or 0) for v in row[1:]))  # fmt: skip
-        by_field[name] = Figures(
-            received_total=received,
-            received_online=online,
-            received_direct=direct,
-            carried_over=carried,
-            resolved_total=resolved,
-            resolved_early=early,
-            resolved_on_time=resolved - early - late,
-            resolved_late=late,
-            pending_total=pending,
-            pending_in_time=pending - overdue,
-            pending_overdue=overdue,
-        )
+    for sql, carried in ((NEW_SQL, False), *((q, True) for q in CARRIED_SQL)):
+        for name, *counts in db.execute(sql, params).fetchall():
+            received, online, resolved, early, late, overdue = (int(v or 0) for v in counts)
+            part = Figures(
+                received_total=received,
+                received_online=0 if carried else online,
+                received_direct=0 if carried else received - online,
+                carried_over=received if carried else 0,
+                resolved_total=resolved,
+                resolved_early=early,
+                resolved_on_time=resolved - early - late,
+                resolved_late=late,
+                pending_total=received - resolved,
+                pending_in_time=received - resolved - overdue,
+                pending_overdue=overdue,
+            )
+            by_field[name] = by_field.get(name, Figures()) + part
     for name in _overdue_before_later_pauses(register, params, cut):
         f = by_field[name]
         by_field[name] = replace(
@@ -283,16 +292,19 @@ class DaySummary:
         }
 
 
+# One index range per figure (an OR across columns would read the whole table; ``+status``
+# keeps SQLite off the status index, where "resolved or returned" is nearly every row). Returns are
+# counted from their events (events_kind_at): returned_at has no index, and every return is
+# recorded as an event at the same moment.
 DAY_SQL = """
 SELECT
-  SUM(received_at >= :start AND received_at < :after) AS received,
-  SUM(outcome_at >= :start AND outcome_at < :after AND status IN ('resolved', 'returned')) AS resolved,
-  SUM(returned_at >= :start AND returned_at < :after) AS returned,
-  SUM(status IN ('received', 'in_progress') AND due_at >= :next_start AND due_at < :next_after) AS due_next,
-  SUM(status IN ('received', 'in_progress') AND due_at < :cut) AS overdue
-FROM dossiers
-WHERE received_at >= :start OR outcome_at >= :start OR returned_at >= :start
-   OR status IN ('received', 'in_progress')
+  (SELECT COUNT(*) FROM dossiers WHERE received_at >= :start AND received_at < :after),
+  (SELECT COUNT(*) FROM dossiers WHERE outcome_at >= :start AND outcome_at < :after
+     AND +status IN ('resolved', 'returned')),
+  (SELECT COUNT(*) FROM events WHERE kind = 'returned' AND at >= :start AND at < :after),
+  (SELECT COUNT(*) FROM dossiers WHERE status IN ('received', 'in_progress')
+     AND due_at >= :next_start AND due_at < :next_after),
+  (SELECT COUNT(*) FROM dossiers WHERE status IN ('received', 'in_progress') AND due_at < :cut)
 """
 DAY_FIELD_SQL = """
 SELECT field, COUNT(*) FROM dossiers WHERE received_at >= :start AND received_at < :after GROUP BY field
