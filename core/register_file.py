@@ -160,7 +160,8 @@ def _read_csv(path: Path) -> tuple[list[list[Any]], str]:
     try:
         for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
             if len(rows) >= MAX_ROWS:
-                raise MotCuaError(f"Tệp {path.name} có hơn {MAX_ROWS:,} dòng: quá lớn, không đọc.")
+                limit = f"{MAX_ROWS:,}".replace(",", ".")  # 200.000: Vietnamese thousands separator
+                raise MotCuaError(f"Tệp {path.name} có hơn {limit} dòng: quá lớn, không đọc.")
             rows.append(row[:MAX_COLUMNS])
     except csv.Error as exc:
         raise MotCuaError(f"Tệp CSV {path.name} sai cấu trúc (ô quá dài hoặc dấu ngoặc kép hỏng).") from exc

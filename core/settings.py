@@ -58,6 +58,9 @@ class Settings:
 
 SETTING_NAMES = {f.name for f in fields(Settings)}
 _FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
+_TRUE_WORDS = {"1", "true", "yes", "co", "có", "on"}
+_FALSE_WORDS = {"0", "false", "no", "khong", "không", "off", ""}
+_INT_RANGES = {"receipt_copies": (1, 5), "smtp_port": (1, 65535)}
 
 
 def coerce_setting(name: str, value: Any) -> Any:
@@ -66,14 +69,21 @@ def coerce_setting(name: str, value: Any) -> Any:
         raise ValidationError(name, "không có thiết lập này")
     kind = _FIELD_TYPES[name]
     if kind == "bool":
-        if isinstance(value, str):
-            value = value.strip().lower() in ("1", "true", "yes", "co", "có", "on")
-        return bool(value)
+        if not isinstance(value, str):
+            return bool(value)
+        word = nfc(value).strip().lower()
+        if word in _TRUE_WORDS or word in _FALSE_WORDS:
+            return word in _TRUE_WORDS
+        raise ValidationError(name, f"“{value}” không phải có/không (yes/no)")
     if kind == "int":
         try:
-            return int(value)
+            number = int(value)
         except (TypeError, ValueError):
             raise ValidationError(name, f"“{value}” không phải số") from None
+        low, high = _INT_RANGES.get(name, (0, 10**9))
+        if not low <= number <= high:
+            raise ValidationError(name, f"{number} nằm ngoài khoảng {low} - {high}")
+        return number
     text = nfc(value)
     if name == "agency_code" and (not text or len(text) > 13 or any(ch.isspace() for ch in text)):
         raise ValidationError("Mã cơ quan", "phải có từ 1 đến 13 ký tự, không có khoảng trắng")

@@ -42,10 +42,17 @@ def test_settings_show_and_set(db, capsys):
     assert run(db, "--user", "canbo1", "settings", "set", "cutoff_time=16:00") == 2
     assert "Chỉ Quản trị được đổi thiết lập" in capsys.readouterr().err
     assert run(db, "--user", "quantri", "settings", "set", "cutoff_time=25:99") == 2
+    assert run(db, "--user", "quantri", "settings", "set", "receipt_copies=0") == 2
+    assert "0 nằm ngoài khoảng 1 - 5" in capsys.readouterr().err
+    assert run(db, "--user", "quantri", "settings", "set", "smtp_port=70000") == 2
+    assert run(db, "--user", "quantri", "settings", "set", "saturday_reception=thỉnh thoảng") == 2
+    assert "không phải có/không" in capsys.readouterr().err
     assert run(db, "--user", "quantri", "settings", "set", "khong_co=1") == 2
     assert "không có thiết lập khong_co" in capsys.readouterr().err
     with Register.open(db) as register:
-        assert register.settings.cutoff_time == "14:30"
+        settings = register.settings
+        assert settings.cutoff_time == "14:30" and settings.receipt_copies == 2 and settings.smtp_port == 465
+        assert settings.saturday_reception is True
 
 
 def test_user_update_locks_and_sets_password(db, capsys, monkeypatch):
