@@ -184,7 +184,7 @@ def load(source: str | Path | bytes):
     except MotCuaError:
         raise
     except Exception as exc:  # openpyxl raises many kinds on a damaged file
-        raise DatasheetError(f"Không mở được tệp Excel ({type(exc).__name__}: {exc}).") from exc
+        raise DatasheetError("Không mở được tệp Excel: tệp hỏng hoặc không phải định dạng .xlsx.") from exc
 
 
 def read_workbook(source: str | Path | bytes) -> WardData:
@@ -197,7 +197,7 @@ def read_workbook(source: str | Path | bytes) -> WardData:
     except MotCuaError:
         raise
     except Exception as exc:  # damaged sheet XML inside a sane zip
-        raise DatasheetError(f"Không đọc được trang “{SHEET_NAME}” ({type(exc).__name__}: {exc}).") from exc
+        raise DatasheetError(f"Không đọc được trang “{SHEET_NAME}”: nội dung trang bị hỏng.") from exc
     finally:
         wb.close()
 
