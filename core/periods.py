@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.errors import ValidationError
-from core.timeutil import VN_TZ, end_of_day, start_of_day
+from core.timeutil import end_of_day, start_of_day, to_local
 
 CALENDAR_PRESETS = ("day", "week", "month", "quarter", "year")
 OFFICIAL_PRESETS = (
@@ -66,10 +66,10 @@ class Period:
 
     def cutoff(self, now: datetime) -> datetime:
         """Where pending dossiers are judged: the end of the period, or now if it has not ended."""
-        return min(self.after, now.astimezone(VN_TZ))
+        return min(self.after, to_local(now))
 
     def has_ended(self, now: datetime) -> bool:
-        return now.astimezone(VN_TZ) >= self.after
+        return to_local(now) >= self.after
 
     @property
     def label(self) -> str:
@@ -108,8 +108,8 @@ def official_year(ref: date) -> int:
 
 def preset_period(name: str, ref: date) -> Period:
     """The period of kind ``name`` that contains ``ref`` (see the module docstring)."""
-    if isinstance(ref, datetime):
-        ref = ref.astimezone(VN_TZ).date()
+    if isinstance(ref, datetime):  # a moment: its local day (a naive one is local time already)
+        ref = to_local(ref).date()
     if name == "day":
         return Period(ref, ref, name)
     if name == "week":
