@@ -8,6 +8,9 @@ they compare as text."""
 
 from __future__ import annotations
 
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -124,7 +127,7 @@ _PAUSED_AT_CUTOFF = (
 _PENDING = "(d.outcome_at IS NULL OR d.outcome_at >= :after)"
 _RESULT = "(d.outcome_at < :after AND d.status IN ('resolved', 'returned'))"
 
-# The population of a period is split in two, each found by an index range (a single
+# The population of a period is split in three, each found by an index range (a single
 # ``received_at < :after AND (...)`` condition would make SQLite read every older row):
 # the dossiers received in the period (dossiers_received) and those carried over into it
 # (dossiers_outcome_received: outcome since the start or none, received before the start).
@@ -190,24 +193,11 @@ def compute(register: Register, period: Period, now: datetime | None = None) -> 
     }
     db = register.store.db
     by_field: dict[str, Figures] = {}
-    for sql, carried in ((NEW_SQL, False), *((q, True) for q in CARRIED_SQL)):
-        for name, *counts in db.execute(sql, params).fetchall():
-            received, online, resolved, early, late, overdue = (int(v or 0) for v in counts)
-            part = Figures(
-                received_total=received,
-                received_online=0 if carried else online,
-                received_direct=0 if carried else received - online,
-                carried_over=received if carried else 0,
-                resolved_total=resolved,
-                resolved_early=early,
-                resolved_on_time=resolved - early - late,
-                resolved_late=late,
-                pending_total=received - resolved,
-                pending_in_time=received - resolved - overdue,
-                pending_overdue=overdue,
-            )
-            by_field[name] = by_field.get(name, Figures()) + part
-    for name in _overdue_before_later_pauses(register, params, cut):
+    with _snapshot(db.conn):
+        for sql, carried in ((NEW_SQL, False), *((q, True) for q in CARRIED_SQL)):
+            by_field = _add_part(by_field, db.execute(sql, params).fetchall(), carried)
+        later = _overdue_before_later_pauses(register, params, cut)
+    for name in later:
         f = by_field[name]
         by_field[name] = replace(
             f, pending_in_time=f.pending_in_time - 1, pending_overdue=f.pending_overdue + 1
@@ -215,6 +205,41 @@ def compute(register: Register, period: Period, now: datetime | None = None) -> 
     rows = tuple(FieldRow(f, by_field[f]) for f in ordered_fields(register, list(by_field)))
     total = sum((r.figures for r in rows), Figures())
     return Table(period, cut, rows, total)
+
+
+@contextmanager
+def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
+    """One read transaction around the queries of a report: in WAL mode they all see the same
+    committed state, so a dossier resolved meanwhile is not missed by one part and the next."""
+    if conn.in_transaction:
+        yield
+        return
+    conn.execute("BEGIN")
+    try:
+        yield
+    finally:
+        conn.execute("COMMIT")
+
+
+def _add_part(by_field: dict[str, Figures], rows: list, carried: bool) -> dict[str, Figures]:
+    """Add one query's per-field sums (dossiers received in the period, or carried over)."""
+    for name, *counts in rows:
+        received, online, resolved, early, late, overdue = (int(v or 0) for v in counts)
+        part = Figures(
+            received_total=received,
+            received_online=0 if carried else online,
+            received_direct=0 if carried else received - online,
+            carried_over=received if carried else 0,
+            resolved_total=resolved,
+            resolved_early=early,
+            resolved_on_time=resolved - early - late,
+            resolved_late=late,
+            pending_total=received - resolved,
+            pending_in_time=received - resolved - overdue,
+            pending_overdue=overdue,
+        )
+        by_field[name] = by_field.get(name, Figures()) + part
+    return by_field
 
 
 def _overdue_before_later_pauses(register: Register, params: dict[str, Any], cut: datetime) -> list[str]:

@@ -508,3 +508,15 @@ def test_invariants_and_reference_on_random_life_cycles(template, tmp_path_facto
             random_life(desk, draw)
         now = WINDOW_END + timedelta(minutes=draw.number(0, 60 * 24 * 40))
         check_against_reference(desk.register, periods_around(draw, now), now)
+
+
+def test_compute_inside_a_write_transaction_sees_its_own_changes(register, desk, clerk, clock):
+    code = desk.intake("2026-11-02 09:00", P3)
+    clock.set("2026-11-03 09:00")
+    with register.store.transaction():  # the report joins it instead of opening its own
+        register.apply(code, "resolve", clerk)
+        inside = compute(register, NOVEMBER, AFTER_NOVEMBER)
+        assert register.store.db.conn.in_transaction
+    assert row(inside, "Cư trú").resolved_early == 1
+    assert compute(register, NOVEMBER, AFTER_NOVEMBER) == inside
+    assert not register.store.db.conn.in_transaction  # its own read transaction was closed
