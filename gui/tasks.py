@@ -128,7 +128,9 @@ def _describe(exc: BaseException) -> str:
 
     if isinstance(exc, MotCuaError):
         return exc.message
-    return f"Lỗi không mong đợi: {exc}"
+    from PySide6.QtCore import QCoreApplication
+
+    return QCoreApplication.translate("Task", "Lỗi không mong đợi: {exc}").format(exc=exc)
 
 
 def run_in_background(

@@ -10,6 +10,7 @@ from datetime import date
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 
 from core import reporting as rp
 from core.credentials import get_smtp_password
@@ -162,7 +163,8 @@ def test_vice_chair_signs_with_the_password_then_saves_the_eml(
     assert history.table.item(0, 3).text() == "Đã ký duyệt, chưa gửi"
     assert history.table.item(0, 6).text() == "1/1 lần thành công"
     view.period_tab.report = None
-    history.open_row(0)
+    history.table.setCurrentCell(0, 0)
+    qtbot.keyClick(history.table, Qt.Key.Key_Return)  # Enter opens it in the first tab
     assert view.tabs.currentWidget() is tab and tab.report.id == report.id
 
 

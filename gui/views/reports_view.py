@@ -86,8 +86,10 @@ class ReportsView(QWidget):
             self.day_tab.refresh()
 
     def focus_first(self) -> None:
+        """The keyboard lands on the period picker (or the current tab)."""
         self._built()
-        self.tabs.currentWidget().setFocus()
+        tab = self.tabs.currentWidget()
+        (tab.preset if tab is self.period_tab else tab).setFocus()
 
     def open_report(self, report) -> None:
         self.tabs.blockSignals(True)
