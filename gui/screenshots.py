@@ -94,7 +94,7 @@ def main(out: Path) -> int:
     shot("return", give_back)
     for key in ("catalogue", "calendar", "users", "settings", "backup"):
         shot(key)
-    reports_shots(app, window, register, folder, shot)
+    reports_shots(app, window, register, folder, shot, out)
     if "import" in window.screens:
         shot("import", lambda view: import_preview(view, folder))
     window.close()
@@ -102,7 +102,9 @@ def main(out: Path) -> int:
     return 0
 
 
-def reports_shots(app: QApplication, window: MainWindow, register: Register, folder: Path, shot) -> None:
+def reports_shots(
+    app: QApplication, window: MainWindow, register: Register, folder: Path, shot, out: Path
+) -> None:
     """The reports screen's four tabs: a signed report of last official month, the list of
     reports, the end-of-day summary, and a city roll-up of three ward files (one refused)."""
     from datetime import timedelta
@@ -131,6 +133,16 @@ def reports_shots(app: QApplication, window: MainWindow, register: Register, fol
         view.period_tab.open_report(signed)
 
     shot("reports", period_tab)
+    from gui.dialogs.sign import SignDialog
+
+    current = rp.prepare(register, register.user("canbo1"), preset_period("official-month", register.now()))
+    dialog = SignDialog(session, current, window)
+    dialog.password_edit.setText("sai-mat-khau")
+    dialog.try_sign()  # the refusal shows in the dialog, as the vice-chair would see it
+    dialog.show()
+    settle(app)
+    dialog.grab().save(str(out / "screen-sign.png"))
+    dialog.close()
     files = [folder / "tay-ho.xlsx", folder / "buoi.xlsx", folder / "nhat-tan.xlsx"]
     files[0].write_bytes(report_workbook(signed, register.settings))
     wards = [("UBND phường Bưởi", "000.17.22.H57", True), ("UBND phường Nhật Tân", "000.17.22.H58", False)]

@@ -93,6 +93,8 @@ class SettingsView(QWidget):
                 self.widgets[name] = widget
                 form.addRow(self.tr(label), widget)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            if title == "Báo cáo và thư":
+                self._mail_password_rows(form)
             if i == 0:
                 grid.addWidget(box, 0, 0, 1, 2)  # ward details: long texts, full width
             else:
@@ -109,17 +111,18 @@ class SettingsView(QWidget):
         layout.setContentsMargins(16, 10, 16, 10)
         layout.addWidget(heading(self.tr("Thiết lập")))
         layout.addLayout(grid)
-        layout.addLayout(self._mail_password_row())
         layout.addStretch(1)
         layout.addLayout(buttons)
         self.load()
 
     # --- the mail password: in the OS credential store (core.credentials), never in the database --
-    def _mail_password_row(self) -> QHBoxLayout:
+    def _mail_password_rows(self, form: QFormLayout) -> None:
         self.smtp_password = QLineEdit()
         self.smtp_password.setObjectName("smtp_password")
         self.smtp_password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.smtp_password.setPlaceholderText(self.tr("lưu trong kho mật khẩu của hệ điều hành"))
+        self.smtp_password.setToolTip(
+            self.tr("Mật khẩu được lưu trong kho mật khẩu của hệ điều hành, không lưu trong tệp dữ liệu.")
+        )
         store = QPushButton(self.tr("Lưu mật khẩu thư"))
         store.setObjectName("store_password")
         store.clicked.connect(self.store_password)
@@ -130,12 +133,12 @@ class SettingsView(QWidget):
         self.mail_message.setObjectName("mail_message")
         self.mail_message.setWordWrap(True)
         row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Mật khẩu hộp thư")))
-        row.addWidget(self.smtp_password)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.smtp_password, 1)
         row.addWidget(store)
         row.addWidget(check)
-        row.addWidget(self.mail_message, 1)
-        return row
+        form.addRow(self.tr("Mật khẩu hộp thư"), row)
+        form.addRow(self.mail_message)
 
     def store_password(self) -> bool:
         """Save the settings first (the password is filed under the account and server)."""
