@@ -236,10 +236,43 @@ def child_window(db_path: str, repeat: int, start_only: bool = False) -> None:
                 _say("TYPED", search=label, text=text[:n], ms=(time.perf_counter() - t0) * 1000)
     view.search.setText("")
     view.search_timer.stop()
+    reports_figures(app, window, register)
     _say("DONE", peak_mb=_peak_mb(), debounce_ms=SEARCH_DELAY_MS)
     bare.close()
     window.close()
     register.close()
+
+
+def reports_figures(app, window, register) -> None:
+    """F6, then a period's figures on screen (computed off the GUI thread) beside core.stats alone."""
+    from core.periods import preset_period
+    from core.stats import compute
+
+    t0 = time.perf_counter()
+    reports = window.show_screen("reports")
+    tab = reports.period_tab
+    while tab.live is None:
+        app.processEvents()
+        time.sleep(0.0005)
+    app.processEvents()
+    first = (time.perf_counter() - t0) * 1000
+    base = _median_ms(lambda: compute(register, tab.period()), 1)
+    _say("REPORT", label="F6: reports screen built, official month shown", ours=first, bare=base)
+    today = register.now().date()
+    for preset in ("official-month", "year"):
+        period = preset_period(preset, today.replace(year=today.year - 1))
+
+        def shown(preset=preset):
+            tab.live = None
+            tab.set_preset(preset, today.replace(year=today.year - 1))
+            while tab.live is None:
+                app.processEvents()
+                time.sleep(0.0005)
+            app.processEvents()
+
+        ours = _median_ms(shown, 3)
+        base = _median_ms(lambda period=period: compute(register, period), 3)
+        _say("REPORT", label=f"{preset} of last year: figures on screen", ours=ours, bare=base)
 
 
 # --- the parent -------------------------------------------------------------------------------
@@ -330,6 +363,9 @@ def main() -> None:
     for search in dict.fromkeys(k["search"] for k in typed):
         ms = [k["ms"] for k in typed if k["search"] == search]
         print(f"{search:52} {statistics.median(ms):10.1f} {max(ms):9.1f}")
+    print(f"\n{'reports screen (bare: core.stats.compute alone)':52} {'MotCua ms':>10} {'bare ms':>9}")
+    for r in lines.get("REPORT", []):
+        print(f"{r['label']:52} {r['ours']:10.1f} {r['bare']:9.1f}")
     print(f"\n{'peak memory (ru_maxrss, MB)':52} {'MotCua':>10} {'bare':>9}")
     print(f"{'after start, filters and searches':52} {done['peak_mb']:10.0f} {bare_mb:9.0f}")
 
