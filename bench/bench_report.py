@@ -262,10 +262,12 @@ def main() -> None:
     print(f"(for reference: received_at < end only, as SQLite plans it: {loose:.0f} ms)")
     print(f"  total row: {table.total.to_dict()}")
     print(f"  problems: {table.problems() or 'none'}")
-    for name in ("official-year", "month", "official-month"):
+    for name in ("official-year", "quarter", "month", "official-month", "week"):
         period = preset_period(name, date(2026, 11, 23))
         ms = median_ms(lambda p=period: compute(reg, p, NOW), args.repeat)
-        print(f"{name:>15} report {period.short}: {ms:8.0f} ms")
+        param = [to_db(period.first_moment), to_db(period.after)]
+        base = median_ms(lambda a=param: bare.execute(BARE_SQL, a).fetchall(), args.repeat)
+        print(f"{name:>15} report {period.short}: {ms:6.0f} ms, bare {base:6.0f} ms, {ms / base:.2f}x")
     day = date(2026, 11, 20)
     ms = median_ms(lambda: day_summary(reg, day, NOW), args.repeat)
     s = day_summary(reg, day, NOW)
