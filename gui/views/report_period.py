@@ -238,7 +238,7 @@ class PeriodReportTab(QWidget):
             if generation != self.generation:
                 return  # an older load finishing late: a newer one is on its way
             self.live, versions, self.suggested = result
-            wanted = [r for r in versions if r.id == report_id] if report_id else versions[:1]
+            wanted = [r for r in versions if r.id == report_id] or versions[:1]
             self.report = wanted[0] if wanted else None
             self.render(notes=True)
 
