@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import random
 import shutil
+import sqlite3
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
@@ -22,6 +23,7 @@ from pathlib import Path
 
 import pytest
 import report_reference as reference
+import sqlite_utils
 from conftest import AGENCY, PASSWORD, Clock, at, make_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -30,7 +32,8 @@ from core.lifecycle import allowed_actions
 from core.model import OPEN_STATUSES, Channel, Role, Status
 from core.periods import PRESETS, Period, preset_period
 from core.register import Register
-from core.stats import KEYS, Figures, compute
+from core.schema import MIGRATIONS
+from core.stats import CARRIED_SQL, KEYS, Figures, compute
 from core.timeutil import VN_TZ, start_of_day
 from core.users import SYSTEM_USER
 
@@ -520,3 +523,23 @@ def test_compute_inside_a_write_transaction_sees_its_own_changes(register, desk,
     assert row(inside, "Cư trú").resolved_early == 1
     assert compute(register, NOVEMBER, AFTER_NOVEMBER) == inside
     assert not register.store.db.conn.in_transaction  # its own read transaction was closed
+
+
+def test_a_v1_file_gets_the_report_index_on_open(tmp_path, clock):
+    """Files written before migration v2 gain dossiers_outcome_received (and lose the index it
+    replaces) the first time they are opened; the report's plan then uses it."""
+    path = tmp_path / "v1.sqlite3"
+    raw = sqlite_utils.Database(sqlite3.connect(path, isolation_level=None))
+    MIGRATIONS[0](raw)
+    raw.execute("PRAGMA user_version = 1")
+    raw.conn.close()
+    reg = Register.open(path, clock=clock)
+    try:
+        names = {n for (n,) in reg.store.db.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert "dossiers_outcome_received" in names and "dossiers_outcome" not in names
+        plan = " ".join(r[3] for r in reg.store.db.execute("EXPLAIN QUERY PLAN " + CARRIED_SQL[0], {
+            "start": "2026-11-01", "after": "2026-12-01", "cut": "2026-12-01", "bound": "2026-12-01",
+        }))  # fmt: skip
+        assert "dossiers_outcome_received" in plan
+    finally:
+        reg.close()
