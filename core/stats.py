@@ -125,28 +125,34 @@ _PAUSED_AT_CUTOFF = (
     "ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'supplement_requested'"
 )
 _PENDING = "(d.outcome_at IS NULL OR d.outcome_at >= :after)"
-_RESULT = "(d.outcome_at < :after AND d.status IN ('resolved', 'returned'))"
 
 # The population of a period is split in three, each found by an index range (a single
 # ``received_at < :after AND (...)`` condition would make SQLite read every older row):
 # the dossiers received in the period (dossiers_received) and those carried over into it
 # (dossiers_outcome_received: outcome since the start or none, received before the start).
-# ``+d.field``: without statistics SQLite would rather walk the field index to skip the sort,
-# which means visiting every row of the table in random order.
-# "Early" compares dates: an outcome earlier than the due day's date text sorts before it
-# ("2026-11-10T16:59:00+07:00" < "2026-11-11"), as all moments carry the same +07:00.
+# The inner query gives each dossier its class ``k``: 0 early, 1 on time (withdrawn, stopped
+# and refused included), 2 late, 3 pending in time, 4 pending overdue. "Early" compares dates:
+# an outcome before the due day's date text sorts before it ("2026-11-10T16:59:00+07:00" <
+# "2026-11-11"), as all moments carry the same +07:00. ``LIMIT -1`` keeps the inner query from
+# being flattened into the outer one, so the GROUP BY sorts two small values per dossier rather
+# than every column the classes are made of (about 20 % faster on a year).
 _FIGURES_SQL = f"""
-SELECT d.field AS field,
-  COUNT(*) AS received,
-  SUM(d.channel = 'truc-tuyen') AS online,
-  SUM(d.outcome_at < :after) AS resolved,
-  SUM({_RESULT} AND d.outcome_at < substr(d.due_at, 1, 10)) AS early,
-  SUM({_RESULT} AND d.outcome_at > d.due_at) AS late,
-  SUM(CASE WHEN {_PENDING} AND d.due_at < :cut
-           AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0) THEN 1 ELSE 0 END) AS overdue
-FROM dossiers d
-WHERE {{where}}
-GROUP BY +d.field
+SELECT field, COUNT(*) AS received, SUM(online) AS online, SUM(k <= 2) AS resolved,
+       SUM(k = 0) AS early, SUM(k = 2) AS late, SUM(k = 4) AS overdue
+FROM (
+  SELECT d.field AS field, d.channel = 'truc-tuyen' AS online,
+    CASE WHEN d.outcome_at < :after THEN
+           CASE WHEN d.status NOT IN ('resolved', 'returned') THEN 1
+                WHEN d.outcome_at < substr(d.due_at, 1, 10) THEN 0
+                WHEN d.outcome_at > d.due_at THEN 2
+                ELSE 1 END
+         WHEN d.due_at < :cut AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0) THEN 4
+         ELSE 3 END AS k
+  FROM dossiers d
+  WHERE {{where}}
+  LIMIT -1
+)
+GROUP BY field
 """
 NEW_SQL = _FIGURES_SQL.format(where="d.received_at >= :start AND d.received_at < :after")
 CARRIED_SQL = (  # carried over, with an outcome since: one range of dossiers_outcome_received
