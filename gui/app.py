@@ -64,5 +64,6 @@ def run(db_path: Path) -> int:
     from gui.tasks import wait_for_idle
 
     wait_for_idle()
+    session.close_workers()
     register.close()
     return code

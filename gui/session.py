@@ -6,9 +6,11 @@ shows at once in the table and on the Today screen.
 
 from __future__ import annotations
 
+import contextlib
+import threading
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QThreadPool, Signal
 
 from core.model import Role, User
 from core.register import Register
@@ -27,6 +29,41 @@ class Session(QObject):
         from gui.printing import PrintService
 
         self.printing = PrintService(self)
+        self._lock = threading.Lock()
+        # OS thread id -> its register. Not threading.local: PySide6 drops a pool thread's Python
+        # state between tasks, and with it anything thread-local.
+        self._worker_registers: dict[int, Register] = {}
+        # Pool threads live as long as the app, so each opens its connection once (see below).
+        QThreadPool.globalInstance().setExpiryTimeout(-1)
+
+    # --- background work -------------------------------------------------------------------
+    def worker_register(self) -> Register:
+        """The register for work running off the GUI thread: its own SQLite connection per thread.
+
+        One sqlite3 connection used by two threads at once mixes their transactions and breaks
+        sqlite_utils' savepoints ("no such savepoint: sqlite_utils_query", seen when a report was
+        computed while the table was being painted). SQLite's way is a connection per thread;
+        WAL lets them read while one writes. On the GUI thread (and in tests, where tasks run
+        inline) this is the session's own register. Call it inside the work function.
+        """
+        if threading.current_thread() is threading.main_thread():
+            return self.register
+        thread = threading.get_ident()
+        with self._lock:
+            mine = self._worker_registers.get(thread)
+        if mine is None:
+            mine = Register.open(self.db_path, clock=self.register.clock)
+            with self._lock:
+                self._worker_registers[thread] = mine
+        return mine
+
+    def close_workers(self) -> None:
+        """Close the worker threads' connections (on quit, and before a restore replaces the file)."""
+        with self._lock:
+            registers, self._worker_registers = list(self._worker_registers.values()), {}
+        for register in registers:
+            with contextlib.suppress(Exception):  # closing on the way out must not stop the rest
+                register.close()
 
     @property
     def user(self) -> User:

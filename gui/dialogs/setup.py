@@ -104,8 +104,8 @@ class SetupDialog(QDialog):
         self.save_button.setEnabled(False)
         self.message.setStyleSheet("")
         self.message.setText(self.tr("Đang tạo dữ liệu mẫu..."))
-        register = self.session.register
-        Task(self, lambda: make_demo(register)).success(self._demo_done).failure(
+        session = self.session
+        Task(self, lambda: make_demo(session.worker_register())).success(self._demo_done).failure(
             self._demo_failed
         ).with_progress(self.tr("Đang tạo dữ liệu mẫu...")).run_in_background()
 

@@ -286,6 +286,7 @@ class BackupView(QWidget):
     def _replace(self, path: Path) -> Task:
         db = self.session.db_path
         wait_for_idle()  # no worker may still be reading the register
+        self.session.close_workers()  # their connections too: Windows cannot replace an open file
         self.session.register.close()
         self.setEnabled(False)
 

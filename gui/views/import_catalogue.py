@@ -141,7 +141,7 @@ class CatalogueImportTab(QWidget):
     def run_import(self) -> Task | None:
         if self.path is None:
             return None
-        path, user, register = self.path, self.session.user, self.session.register
+        path, user = self.path, self.session.user
         self.import_button.setEnabled(False)
 
         def done(result: catalogue.CatalogueImport) -> None:
@@ -154,7 +154,7 @@ class CatalogueImportTab(QWidget):
             show_failure(self, exc)
 
         return (
-            Task(self, lambda: catalogue.import_procedures(register, user, path))
+            Task(self, lambda: catalogue.import_procedures(self.session.worker_register(), user, path))
             .success(done)
             .failure(failed)
             .with_progress(self.tr("Đang nhập danh mục thủ tục…"))

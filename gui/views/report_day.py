@@ -74,7 +74,7 @@ class DaySummaryTab(QWidget):
         return date(q.year(), q.month(), q.day())
 
     def refresh(self) -> None:
-        register, day = self.register, self.day()
+        session, day = self.session, self.day()
         self.generation += 1
         generation = self.generation
 
@@ -82,7 +82,7 @@ class DaySummaryTab(QWidget):
             if generation == self.generation:  # not an older day finishing late
                 self.show_summary(summary)
 
-        Task(self, lambda: day_summary(register, day)).success(done).failure(
+        Task(self, lambda: day_summary(session.worker_register(), day)).success(done).failure(
             lambda e: show_failure(self, e)
         ).run_in_background()
 
@@ -152,9 +152,9 @@ class DaySummaryTab(QWidget):
         go_on, password = smtp_password(self.register.settings, self)
         if not go_on:
             return
-        register, user = self.register, self.session.user
+        session, user = self.session, self.session.user
         sent = self.tr("Đã gửi tổng hợp cuối ngày tới {to}.")
-        Task(self, lambda: send_day_summary(register, user, s, password=password)).success(
+        Task(self, lambda: send_day_summary(session.worker_register(), user, s, password=password)).success(
             lambda outcome: prompts().info(self, sent.format(to=outcome.recipients))
         ).failure(lambda e: show_failure(self, e)).with_progress(self.tr("Đang gửi thư…")).run_in_background()
 
@@ -169,8 +169,8 @@ class DaySummaryTab(QWidget):
         path = prompts().save_path(self, self.tr("Lưu thư nháp (.eml)"), name, EML)
         if not path:
             return
-        register, user = self.register, self.session.user
+        session, user = self.session, self.session.user
         saved = self.tr("Đã lưu thư nháp {path}.")
-        Task(self, lambda: send_day_summary(register, user, s, eml=Path(path))).success(
+        Task(self, lambda: send_day_summary(session.worker_register(), user, s, eml=Path(path))).success(
             lambda outcome: prompts().info(self, saved.format(path=outcome.path))
         ).failure(lambda e: show_failure(self, e)).run_in_background()

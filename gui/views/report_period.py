@@ -225,11 +225,12 @@ class PeriodReportTab(QWidget):
         except MotCuaError as exc:
             prompts().error(self, exc.message)
             return
-        register = self.register
+        session = self.session
         self.generation += 1
         generation = self.generation
 
         def work():
+            register = session.worker_register()
             versions = rp.list_reports(register, period)
             suggested = "" if versions else rp.suggested_difficulties(register, period)
             return compute(register, period), versions, suggested
@@ -342,9 +343,10 @@ class PeriodReportTab(QWidget):
         """Make or refresh the period's draft (core decides which) and store the notes."""
         if not self.save_button.isEnabled():
             return
-        register, user, period, notes = self.register, self.session.user, self.period(), self.note_texts()
+        session, user, period, notes = self.session, self.session.user, self.period(), self.note_texts()
 
         def work():
+            register = session.worker_register()
             report = rp.prepare(register, user, period)
             if not report.is_signed:
                 report = rp.save_notes(register, user, report.id, **notes)
@@ -415,7 +417,7 @@ class PeriodReportTab(QWidget):
         go_on, password = smtp_password(self.register.settings, self)
         if not go_on:
             return
-        register, user = self.register, self.session.user
+        session, user = self.session, self.session.user
 
         def done(outcome) -> None:
             prompts().info(self, self.tr("Đã gửi báo cáo tới {to}.").format(to=outcome.recipients))
@@ -427,9 +429,12 @@ class PeriodReportTab(QWidget):
             self.load(r.id)  # the failed attempt is in the list; the report stays "signed, not sent"
             self.changed.emit()
 
-        Task(self, lambda: send_report(register, user, r.id, password=password)).success(done).failure(
-            failed
-        ).with_progress(self.tr("Đang gửi thư…")).run_in_background()
+        def work():
+            return send_report(session.worker_register(), user, r.id, password=password)
+
+        Task(self, work).success(done).failure(failed).with_progress(
+            self.tr("Đang gửi thư…")
+        ).run_in_background()
 
     def save_eml(self) -> None:
         """Save the message as an .eml draft the mail program opens ready to send."""
@@ -443,7 +448,7 @@ class PeriodReportTab(QWidget):
         path = prompts().save_path(self, self.tr("Lưu thư nháp (.eml)"), name, EML)
         if not path:
             return
-        register, user = self.register, self.session.user
+        session, user = self.session, self.session.user
 
         def done(outcome) -> None:
             prompts().info(
@@ -455,9 +460,10 @@ class PeriodReportTab(QWidget):
             )
             self.changed.emit()
 
-        Task(self, lambda: send_report(register, user, r.id, eml=Path(path))).success(done).failure(
-            lambda e: show_failure(self, e)
-        ).run_in_background()
+        def work():
+            return send_report(session.worker_register(), user, r.id, eml=Path(path))
+
+        Task(self, work).success(done).failure(lambda e: show_failure(self, e)).run_in_background()
 
     def mark_sent(self) -> None:
         r = self.report

@@ -128,9 +128,10 @@ class TodayView(QWidget):
 
     def refresh(self) -> None:
         """Recompute off the GUI thread; the tiles update when the figures arrive."""
-        register = self.session.register
+        session = self.session
 
         def work():
+            register = session.worker_register()
             at = register.now()
             return (
                 today_figures(register, at),
