@@ -62,6 +62,9 @@ def _today_screenshot(app, folder: Path) -> None:
         app.processEvents()
     window.grab().save(str(folder / "today.png"))
     window.close()
+    close_workers = getattr(session, "close_workers", None)  # background tasks' own connections
+    if close_workers:
+        close_workers()
     register.close()
 
 
