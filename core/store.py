@@ -34,7 +34,7 @@ from core.model import (
     User,
 )
 from core.settings import SETTING_NAMES, Settings
-from core.text import fold
+from core.text import fold, nfc
 from core.timeutil import end_of_day, from_db, start_of_day, to_db
 
 DOSSIER_SORT_COLUMNS = {
@@ -94,6 +94,7 @@ class DossierQuery:
     due_soon_until: datetime | None = None  # computed by the register from the calendar
 
 
+BROAD_CODE_PREFIX = 2000  # codes sharing a typed prefix above which the sort order leads the search
 _OPEN = "('received', 'in_progress', 'awaiting_supplement')"
 _RUNNING = "('received', 'in_progress')"  # open and the clock running (a pause is always in time)
 
@@ -404,7 +405,16 @@ class SqliteStore:
 
     def _where(self, q: DossierQuery) -> tuple[str, list[Any]]:
         clauses, params = [], []
-        if q.text.strip():
+        prefix, broad = self._code_prefix(q.text)
+        if prefix:
+            # Typed from the agency prefix every code shares: the trigram index would match
+            # every row until the date part is typed; the code index answers a prefix at once.
+            # A broad prefix ("000.17.22.H56-") is filtered along the sort order instead ("+"
+            # keeps SQLite off the code index), so the first page comes without sorting them all.
+            column = "+d.code" if broad else "d.code"
+            clauses.append(f"{column} >= ? AND {column} < ?")
+            params += [prefix, prefix + "\uffff"]
+        elif q.text.strip():
             match, likes = _fts_query(q.text)
             if match:
                 clauses.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
@@ -447,6 +457,20 @@ class SqliteStore:
             elif q.quick == QuickFilter.OPEN:
                 clauses.append(f"d.status IN {_OPEN}")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _code_prefix(self, text: str) -> tuple[str, bool]:
+        """(``text`` upper-cased, whether many codes share it) when it starts some dossier code.
+
+        Only one token with '.' or '-' qualifies: names, ID numbers and phones never do.
+        """
+        token = nfc(text).strip().upper()
+        if not token or " " in token or not ("." in token or "-" in token):
+            return "", False
+        hits = self.db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM dossiers WHERE code >= ? AND code < ? LIMIT ?)",
+            [token, token + "\uffff", BROAD_CODE_PREFIX + 1],
+        ).fetchone()[0]
+        return (token, hits > BROAD_CODE_PREFIX) if hits else ("", False)
 
     def query_dossiers(self, q: DossierQuery) -> list[Dossier]:
         where, params = self._where(q)
