@@ -12,6 +12,7 @@ import importlib
 import sqlite3
 import sys
 
+from cli import argparse_vi
 from core import __version__
 from core.errors import MotCuaError
 
@@ -35,6 +36,7 @@ class VietnameseArgumentParser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
+    argparse_vi.install()
     parser = VietnameseArgumentParser(
         prog="motcua",
         description="MotCua: sổ tiếp nhận và trả kết quả hồ sơ TTHC của Bộ phận Một cửa.",

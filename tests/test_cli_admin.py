@@ -101,3 +101,15 @@ def test_difficulty_apologise_edit(db, capsys):
     with Register.open(db) as register:
         d = register.dossier(code)
         assert d.new_appointment_at is not None and d.new_appointment_at.day == 30
+
+
+def test_argparse_speaks_vietnamese(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["receipt"])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "thiếu tham số bắt buộc: code, --out" in err and "cách dùng: motcua receipt" in err
+    with pytest.raises(SystemExit):
+        main(["receipt", "--help"])
+    out = capsys.readouterr().out
+    assert "tùy chọn:" in out and "xem hướng dẫn này rồi thoát" in out and "options" not in out
