@@ -122,6 +122,21 @@ def _median_ms(fn, repeat: int) -> float:
     return statistics.median(samples)
 
 
+def _no_modals() -> None:
+    """A message box would wait forever for a click: say it on stderr and stop instead."""
+    from gui.prompts import Prompts, set_prompts
+
+    class Loud(Prompts):
+        def error(self, parent, message):
+            print(f"error shown to the user: {message}", file=sys.stderr, flush=True)
+            os._exit(3)
+
+        def info(self, parent, message):
+            print(f"info: {message}", file=sys.stderr, flush=True)
+
+    set_prompts(Loud())
+
+
 def child_window(db_path: str, repeat: int, start_only: bool = False) -> None:
     """The real window on the big database; then filters and keystrokes timed on it."""
     t0 = time.perf_counter()
@@ -133,6 +148,7 @@ def child_window(db_path: str, repeat: int, start_only: bool = False) -> None:
     from gui.session import Session
 
     t_import = time.perf_counter()
+    _no_modals()
     register = Register.open(db_path)
     session = Session(register)
     session.set_user(register.user("canbo1"))
