@@ -189,10 +189,9 @@ def read_xlsx_rows(
         wb.close()
 
 
-def read_csv_rows(path: str | Path, max_rows: int | None = None) -> list[list[str]]:
-    """Rows of a CSV file in UTF-8 (with or without BOM) or Windows-1258 (old Vietnamese Excel)."""
+def read_csv_bytes(path: str | Path) -> bytes:
+    """The bytes of a text file meant as CSV: refused when too large or binary."""
     path = Path(path)
-    max_rows = MAX_ROWS if max_rows is None else max_rows
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
@@ -202,6 +201,27 @@ def read_csv_rows(path: str | Path, max_rows: int | None = None) -> list[list[st
         raise os_refusal(path, exc) from exc
     if b"\x00" in raw:
         raise MotCuaError(f"Tệp {path.name} chứa dữ liệu nhị phân, không phải tệp CSV văn bản.")
+    return raw
+
+
+def split_csv(text: str, name: str, delimiter: str = ",", max_rows: int | None = None) -> list[list[str]]:
+    """Rows of decoded CSV text, at most ``max_rows`` and ``MAX_COLUMNS`` wide; broken CSV refused."""
+    max_rows = MAX_ROWS if max_rows is None else max_rows
+    rows: list[list[str]] = []
+    try:
+        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
+            if len(rows) >= max_rows:
+                raise _too_many_rows(name, max_rows)
+            rows.append(row[:MAX_COLUMNS])
+    except csv.Error as exc:  # a field over the size limit, a broken quote ...
+        raise MotCuaError(f"Tệp CSV {name} sai cấu trúc (ô quá dài hoặc dấu ngoặc kép hỏng).") from exc
+    return rows
+
+
+def read_csv_rows(path: str | Path, max_rows: int | None = None) -> list[list[str]]:
+    """Rows of a CSV file in UTF-8 (with or without BOM) or Windows-1258 (old Vietnamese Excel)."""
+    path = Path(path)
+    raw = read_csv_bytes(path)
     for encoding in ("utf-8-sig", "cp1258"):
         try:
             text = raw.decode(encoding)
@@ -210,12 +230,4 @@ def read_csv_rows(path: str | Path, max_rows: int | None = None) -> list[list[st
             continue
     else:
         raise MotCuaError(f"Tệp {path.name} không phải văn bản UTF-8")
-    rows: list[list[str]] = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline="")):
-            if len(rows) >= max_rows:
-                raise _too_many_rows(path.name, max_rows)
-            rows.append(row[:MAX_COLUMNS])
-    except csv.Error as exc:  # a field over the size limit, a broken quote ...
-        raise MotCuaError(f"Tệp CSV {path.name} sai cấu trúc (ô quá dài hoặc dấu ngoặc kép hỏng).") from exc
-    return rows
+    return split_csv(text, path.name, max_rows=max_rows)

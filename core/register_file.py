@@ -8,8 +8,6 @@ and a header typed in TCVN3/VNI matches too.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
@@ -18,7 +16,7 @@ from typing import Any
 
 from core import legacy_text
 from core.errors import MotCuaError
-from core.filesafety import MAX_COLUMNS, MAX_CSV_BYTES, MAX_ROWS, os_refusal, read_xlsx_rows
+from core.filesafety import read_csv_bytes, read_xlsx_rows, split_csv
 from core.model import Channel, Status
 from core.text import fold, nfc
 from core.timeutil import VN_TZ
@@ -144,28 +142,10 @@ def _vietnamese_score(text: str) -> int:
 
 
 def _read_csv(path: Path) -> tuple[list[list[Any]], str]:
-    try:
-        size = path.stat().st_size
-        if size > MAX_CSV_BYTES:
-            raise MotCuaError(f"Tệp {path.name} lớn {size // (1024 * 1024)} MB: quá lớn, không đọc.")
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise os_refusal(path, exc) from exc
-    if b"\x00" in raw:
-        raise MotCuaError(f"Tệp {path.name} chứa dữ liệu nhị phân, không phải tệp CSV văn bản.")
-    text, encoding = decode_legacy_csv(raw)
+    text, encoding = decode_legacy_csv(read_csv_bytes(path))
     first = text[:4096]
     delimiter = max((",", ";", "\t"), key=lambda d: first.split("\n", 1)[0].count(d))
-    rows: list[list[Any]] = []
-    try:
-        for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter):
-            if len(rows) >= MAX_ROWS:
-                limit = f"{MAX_ROWS:,}".replace(",", ".")  # 200.000: Vietnamese thousands separator
-                raise MotCuaError(f"Tệp {path.name} có hơn {limit} dòng: quá lớn, không đọc.")
-            rows.append(row[:MAX_COLUMNS])
-    except csv.Error as exc:
-        raise MotCuaError(f"Tệp CSV {path.name} sai cấu trúc (ô quá dài hoặc dấu ngoặc kép hỏng).") from exc
-    return rows, encoding
+    return split_csv(text, path.name, delimiter), encoding
 
 
 def read_rows(path: str | Path) -> tuple[list[list[Any]], str]:
