@@ -58,3 +58,16 @@ def test_tile_click_opens_the_matching_filter(qtbot, gui_session, clerk):
     assert window.current_key() == "dossiers"
     dossiers = window.screens["dossiers"]
     assert dossiers.quick_filter() == QuickFilter.RECEIVED_TODAY and dossiers.model.rowCount() == 1
+
+
+def test_the_day_summary_button_opens_the_reports_end_of_day_tab(qtbot, gui_session, clerk):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    today = window.show_screen("today")
+    today.summary_button.click()
+    reports = window.screens["reports"]
+    assert window.current_key() == "reports"
+    assert reports.tabs.currentWidget() is reports.day_tab
+    assert "Tổng hợp cuối ngày" in reports.day_tab.view.toPlainText()

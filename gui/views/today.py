@@ -97,7 +97,12 @@ class TodayView(QWidget):
         self.difficulties.setWordWrap(True)
         self.difficulties.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         notes = QGroupBox(self.tr("Vướng mắc trong ngày (F8 để ghi thêm)"))
-        QVBoxLayout(notes).addWidget(self.difficulties)
+        self.summary_button = QPushButton(self.tr("Tổng hợp cuối ngày, gửi thư…  F6"))
+        self.summary_button.setObjectName("day-summary")
+        self.summary_button.clicked.connect(self.open_day_summary)
+        notes_layout = QVBoxLayout(notes)
+        notes_layout.addWidget(self.difficulties)
+        notes_layout.addWidget(self.summary_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.chart_view, 3)
         bottom.addWidget(notes, 1)
@@ -120,6 +125,13 @@ class TodayView(QWidget):
 
     def focus_first(self) -> None:
         self.tiles["received"].setFocus()
+
+    def open_day_summary(self) -> None:
+        """The end-of-day summary (figures and difficulties) with its send button, on the reports screen."""
+        window = self.window_
+        if window is not None and "reports" in getattr(window, "screens", {}):
+            reports = window.show_screen("reports")
+            reports.tabs.setCurrentWidget(reports.day_tab)
 
     def open_filter(self, quick: QuickFilter) -> None:
         window = self.window_
