@@ -276,6 +276,8 @@ class PeriodReportTab(QWidget):
         editable = r is None or (not r.is_signed and r.is_latest)
         for edit in self.notes.values():
             edit.setReadOnly(not editable)
+            edit.style().unpolish(edit)  # the grey of the read-only style follows the property
+            edit.style().polish(edit)
         self.status_label.setText(self._status_text())
         self._render_stale()
         vice = self.session.logged_in and self.session.user.role == Role.VICE_CHAIR
