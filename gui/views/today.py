@@ -97,7 +97,7 @@ class TodayView(QWidget):
         self.difficulties.setWordWrap(True)
         self.difficulties.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         notes = QGroupBox(self.tr("Vướng mắc trong ngày (F8 để ghi thêm)"))
-        self.summary_button = QPushButton(self.tr("Tổng hợp cuối ngày, gửi thư…  F6"))
+        self.summary_button = QPushButton(self.tr("Tổng hợp cuối ngày, gửi thư…"))
         self.summary_button.setObjectName("day-summary")
         self.summary_button.clicked.connect(self.open_day_summary)
         notes_layout = QVBoxLayout(notes)
