@@ -86,3 +86,47 @@ def test_the_screen_is_in_the_admin_sidebar_only(qtbot, register, admin, clerk, 
     clerk_window = MainWindow(clerk_session)
     qtbot.addWidget(clerk_window)
     assert "import" not in clerk_window.screens
+
+
+def test_preview_and_import_run_on_the_pool_threads_own_connection(
+    qtbot, admin_session, register, tmp_path, fake_prompts, monkeypatch
+):
+    """The import work must use session.worker_register() inside the task, never the GUI thread's
+    connection (shared across threads it broke sqlite_utils' savepoints; see test_gui_session_threads)."""
+    import threading
+
+    from core import register_import
+    from gui.tasks import set_synchronous, wait_for_idle
+
+    used: list[tuple[str, bool, int]] = []  # (what, on the main thread, connection id)
+    real_preview, real_import = register_import.preview, register_import.import_register
+
+    def preview(reg, *args, **kwargs):
+        used.append(("preview", threading.current_thread() is threading.main_thread(), id(reg.store.db.conn)))
+        return real_preview(reg, *args, **kwargs)
+
+    def import_register(reg, *args, **kwargs):
+        used.append(("import", threading.current_thread() is threading.main_thread(), id(reg.store.db.conn)))
+        return real_import(reg, *args, **kwargs)
+
+    monkeypatch.setattr(register_import, "preview", preview)
+    monkeypatch.setattr(register_import, "import_register", import_register)
+    tab = RegisterImportTab(admin_session)
+    qtbot.addWidget(tab)
+    set_synchronous(False)  # the real thread pool, as in the app
+    try:
+        tab.preview(_register_file(tmp_path / "so-cu.xlsx"))
+        assert wait_for_idle(30_000)
+        qtbot.waitUntil(lambda: tab.previewed is not None, timeout=5000)
+        assert tab.import_button.isEnabled()
+        tab.run_import()
+        assert wait_for_idle(30_000)
+        qtbot.waitUntil(lambda: tab.result is not None, timeout=5000)
+    finally:
+        set_synchronous(True)
+        admin_session.close_workers()
+    gui_connection = id(register.store.db.conn)
+    assert [what for what, _, _ in used] == ["preview", "import"]
+    assert all(not on_main and conn != gui_connection for _, on_main, conn in used)
+    assert fake_prompts.errors == []
+    assert tab.result.imported == 2 and register.dossier("S-1").applicant == "Nguyễn Văn Ánh"

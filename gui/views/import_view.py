@@ -140,7 +140,7 @@ class RegisterImportTab(QWidget):
         self.file_edit.setText(str(path))
         self.import_button.setEnabled(False)
         self.previewed = self.result = None
-        register, report = self.session.register, self._report
+        session, report = self.session, self._report
 
         def shown(p: register_import.ImportPreview) -> None:
             self.previewed = p
@@ -172,7 +172,11 @@ class RegisterImportTab(QWidget):
             show_failure(self, exc)
 
         return (
-            Task(self, lambda: register_import.preview(register, path, rows=50, progress=report))
+            Task(
+                self,
+                # Inside the task: the pool thread's own connection (session.worker_register).
+                lambda: register_import.preview(session.worker_register(), path, rows=50, progress=report),
+            )
             .success(shown)
             .failure(failed)
             .run_in_background()
@@ -181,8 +185,11 @@ class RegisterImportTab(QWidget):
     def run_import(self) -> Task | None:
         if self.path is None:
             return None
-        path, user, register, report = self.path, self.session.user, self.session.register, self._report
+        path, user, session, report = self.path, self.session.user, self.session, self._report
         self.import_button.setEnabled(False)
+
+        def work() -> register_import.ImportResult:
+            return register_import.import_register(session.worker_register(), user, path, progress=report)
 
         def done(result: register_import.ImportResult) -> None:
             self.result = result
@@ -196,12 +203,7 @@ class RegisterImportTab(QWidget):
             self.say(getattr(exc, "message", str(exc)), ok=False)
             show_failure(self, exc)
 
-        return (
-            Task(self, lambda: register_import.import_register(register, user, path, progress=report))
-            .success(done)
-            .failure(failed)
-            .run_in_background()
-        )
+        return Task(self, work).success(done).failure(failed).run_in_background()
 
 
 class ImportView(QWidget):
