@@ -130,3 +130,23 @@ def test_preview_and_import_run_on_the_pool_threads_own_connection(
     assert all(not on_main and conn != gui_connection for _, on_main, conn in used)
     assert fake_prompts.errors == []
     assert tab.result.imported == 2 and register.dossier("S-1").applicant == "Nguyễn Văn Ánh"
+
+
+def test_at_1366x768_every_column_and_the_error_list_fit(qtbot, admin_session, tmp_path, fake_prompts):
+    from gui.main_window import MainWindow
+
+    window = MainWindow(admin_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 768)
+    window.show()
+    view = window.show_screen("import")
+    tab = view.register_tab
+    tab.preview(_register_file(tmp_path / "so-cu.xlsx"))
+    qtbot.waitExposed(window)
+    qtbot.wait(50)
+    header = tab.table.horizontalHeader()
+    last = header.count() - 1
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= tab.table.viewport().width()
+    assert not tab.table.horizontalScrollBar().isVisible()
+    assert tab.problems.width() >= tab.table.width() - 2, "the error list runs the full width under the table"
+    assert header.sectionSize(2) >= 150 and header.sectionSize(last) >= 150

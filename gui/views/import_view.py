@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -92,16 +92,22 @@ class RegisterImportTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # The procedure and the reason share what the short columns leave (at 1366 px the last
+        # column was cut off); their whole text is in the cell's tooltip.
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
         self.problems = QListWidget()
         self.problems.setObjectName("register_problems")
+        self.problems.setWordWrap(True)
+        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.relay.moved.connect(self._moved)
         self.message = QLabel()
         self.message.setWordWrap(True)
-        split = QSplitter()
+        # The error list under the table, full width: beside it, it took the table's last columns.
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(self.table)
         box = QWidget()
         side = QVBoxLayout(box)
@@ -109,7 +115,7 @@ class RegisterImportTab(QWidget):
         side.addWidget(QLabel(self.tr("Dòng lỗi (sẽ bỏ qua)")))
         side.addWidget(self.problems, 1)
         split.addWidget(box)
-        split.setSizes([900, 300])
+        split.setSizes([380, 120])
         layout = QVBoxLayout(self)
         layout.addLayout(row)
         layout.addWidget(self.mapping)
@@ -153,9 +159,12 @@ class RegisterImportTab(QWidget):
             self.table.setRowCount(len(p.rows))
             for r, values in enumerate(p.rows):
                 for c, (key, _title) in enumerate(COLUMNS):
-                    self.table.setItem(r, c, QTableWidgetItem(values.get(key, "")))
+                    item = QTableWidgetItem(values.get(key, ""))
+                    item.setToolTip(item.text())
+                    self.table.setItem(r, c, item)
                 if values.get("problem"):  # a skipped row: its reason across the row, in red
                     item = QTableWidgetItem(self.tr("Bỏ qua: {why}").format(why=values["problem"]))
+                    item.setToolTip(item.text())
                     item.setForeground(QColor("#b00020"))
                     self.table.setItem(r, 1, item)
                     self.table.setSpan(r, 1, 1, len(COLUMNS) - 2)
