@@ -43,6 +43,7 @@ def start(session: Session) -> MainWindow | None:
         if not prompts().exec_dialog(login):
             return None
     window = MainWindow(session)
+    window.backup_on_close = True  # the day's backup when the counter closes
     window.show()
     return window
 

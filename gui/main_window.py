@@ -7,7 +7,7 @@ Screens are plain widgets added with :meth:`MainWindow.add_screen`; a screen may
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gui.close_backup import CloseBackup
 from gui.session import Session
 
 
@@ -46,6 +47,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         self.screens: dict[str, QWidget] = {}
+        # The daily backup on close (gui/close_backup.py); gui.app.start turns it on, so test and
+        # screenshot windows do not write backups.
+        self.backup_on_close = False
+        self.close_backup = CloseBackup(self)
         self.sidebar.currentRowChanged.connect(self._show_row)
         self.user_label = QLabel()
         self.db_label = QLabel()
@@ -112,6 +117,10 @@ class MainWindow(QMainWindow):
             widget.activated()
         if hasattr(widget, "focus_first"):
             widget.focus_first()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.close_backup.may_close(event):
+            super().closeEvent(event)
 
     # --- status bar -----------------------------------------------------------------------
     def _update_status(self) -> None:

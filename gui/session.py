@@ -26,6 +26,7 @@ class Session(QObject):
         self.db_path = Path(db_path) if db_path else register.store.path
         self._user: User | None = None
         self.current_code = ""  # the dossier the user last opened (for difficulty notes)
+        self.restoring = False  # a restore closed the register: no backup on close
         from gui.printing import PrintService
 
         self.printing = PrintService(self)

@@ -287,6 +287,7 @@ class BackupView(QWidget):
         db = self.session.db_path
         wait_for_idle()  # no worker may still be reading the register
         self.session.close_workers()  # their connections too: Windows cannot replace an open file
+        self.session.restoring = True  # the window must not back up the file being replaced on close
         self.session.register.close()
         self.setEnabled(False)
 

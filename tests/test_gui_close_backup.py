@@ -1,0 +1,89 @@
+"""The daily backup when the main window closes (gui/close_backup.py over core.backup.backup_if_due)."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+
+from core import backup as backup_mod
+from gui.app import start
+from gui.tasks import set_synchronous, wait_for_idle
+from tests.conftest import make_form
+
+
+def _open_window(qtbot, gui_session):
+    window = start(gui_session)  # initialised and logged in: straight to the main window
+    assert window is not None and window.backup_on_close
+    qtbot.addWidget(window)
+    return window
+
+
+def _backups(folder):
+    return list(backup_mod.list_backups(folder))
+
+
+def test_closing_backs_up_once_a_day_into_the_settings_folder(
+    qtbot, gui_session, register, admin, clerk, tmp_path, fake_prompts
+):
+    folder = tmp_path / "sao-luu"
+    register.update_settings(admin, backup_dir=str(folder))
+    register.intake(make_form(), clerk)
+    window = _open_window(qtbot, gui_session)
+    assert window.close()
+    assert not window.isVisible()
+    backups = _backups(folder)
+    assert len(backups) == 1 and backups[0].taken_at.date() == backup_mod.now().date()
+    assert window.close_backup.made == backups[0].path
+    with sqlite3.connect(backups[0].path) as copy:  # a real copy of the register
+        assert copy.execute("SELECT COUNT(*) FROM dossiers").fetchone()[0] == 1
+    assert fake_prompts.errors == []
+    again = _open_window(qtbot, gui_session)  # a second close the same day: not due
+    assert again.close()
+    assert again.close_backup.made is None
+    assert [b.path for b in _backups(folder)] == [backups[0].path]
+
+
+def test_on_the_thread_pool_the_window_closes_when_the_copy_is_done(
+    qtbot, gui_session, register, admin, tmp_path, fake_prompts
+):
+    folder = tmp_path / "sao-luu"
+    register.update_settings(admin, backup_dir=str(folder))
+    window = _open_window(qtbot, gui_session)
+    set_synchronous(False)
+    try:
+        assert not window.close()  # put off while the copy runs, with a status message
+        assert window.isVisible()
+        assert "Đang sao lưu" in window.statusBar().currentMessage()
+        assert wait_for_idle(30_000)
+        qtbot.waitUntil(lambda: not window.isVisible(), timeout=5000)
+    finally:
+        set_synchronous(True)
+    assert len(_backups(folder)) == 1
+
+
+def test_a_failed_backup_is_logged_said_calmly_and_the_window_still_closes(
+    qtbot, gui_session, register, admin, tmp_path, fake_prompts, caplog
+):
+    blocked = tmp_path / "khong-phai-thu-muc"
+    blocked.write_text("một tệp, không phải thư mục")
+    register.update_settings(admin, backup_dir=str(blocked / "sao-luu"))
+    window = _open_window(qtbot, gui_session)
+    with caplog.at_level(logging.WARNING, logger="motcua"):
+        assert window.close()
+    assert not window.isVisible()
+    assert len(fake_prompts.errors) == 1
+    assert fake_prompts.errors[0].startswith("Chưa sao lưu được hôm nay: Không tạo được thư mục sao lưu")
+    assert "không bị ảnh hưởng" in fake_prompts.errors[0]
+    assert any("Sao lưu khi đóng không thành công" in r.getMessage() for r in caplog.records)
+    assert register.store.dossier_count() == 0 and blocked.read_text() == "một tệp, không phải thư mục"
+
+
+def test_no_backup_after_a_restore_closed_the_register(
+    qtbot, gui_session, register, admin, tmp_path, fake_prompts
+):
+    folder = tmp_path / "sao-luu"
+    register.update_settings(admin, backup_dir=str(folder))
+    window = _open_window(qtbot, gui_session)
+    gui_session.restoring = True
+    assert window.close()
+    assert not folder.exists() and window.close_backup.made is None
