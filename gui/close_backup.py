@@ -15,6 +15,7 @@ import logging
 from enum import Enum
 from pathlib import Path
 
+import shiboken6
 from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QCloseEvent
 
@@ -59,7 +60,12 @@ class CloseBackup:
 
         session = self.window.session
         db = session.db_path
-        folder = backup_mod.backup_dir_for(session.register.settings.backup_dir)
+        try:
+            folder = backup_mod.backup_dir_for(session.register.settings.backup_dir)
+        except Exception:  # noqa: BLE001 - the register is already closed: nothing to copy from it
+            log.warning("Không sao lưu khi đóng: sổ đã đóng trước cửa sổ.")
+            self.state = State.DONE
+            return True
         self.state = State.RUNNING
         self.window.show_message(_tr("Đang sao lưu dữ liệu trước khi đóng…"), 0)
         Task(self.window, lambda: backup_mod.backup_if_due(db, folder)).success(self._done).failure(
@@ -71,10 +77,14 @@ class CloseBackup:
         event.ignore()
         return False
 
+    def _alive(self) -> bool:
+        return shiboken6.isValid(self.window)
+
     def _done(self, made: Path | None) -> None:
         self.made = made
         if made is not None:
             log.info("Sao lưu khi đóng: %s", made)
+        if made is not None and self._alive():
             self.window.show_message(_tr("Đã sao lưu: {name}").format(name=made.name), 3000)
         self._finish()
 
@@ -82,6 +92,10 @@ class CloseBackup:
         self.failure = exc
         from gui.prompts import prompts
 
+        if not self._alive():
+            log.warning("Sao lưu khi đóng không thành công: %s", exc)
+            self.state = State.DONE
+            return
         if isinstance(exc, MotCuaError):
             log.warning("Sao lưu khi đóng không thành công: %s", exc.message)
             reason = exc.message
@@ -101,5 +115,5 @@ class CloseBackup:
 
     def _finish(self) -> None:
         self.state = State.DONE
-        if self._waiting:
-            QTimer.singleShot(0, self.window.close)
+        if self._waiting and self._alive():
+            QTimer.singleShot(0, self.window, self.window.close)  # cancelled if the window is gone

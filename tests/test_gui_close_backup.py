@@ -87,3 +87,14 @@ def test_no_backup_after_a_restore_closed_the_register(
     gui_session.restoring = True
     assert window.close()
     assert not folder.exists() and window.close_backup.made is None
+
+
+def test_a_register_closed_before_the_window_closes_it_without_a_backup(
+    qtbot, gui_session, register, admin, tmp_path, fake_prompts
+):
+    folder = tmp_path / "sao-luu"
+    register.update_settings(admin, backup_dir=str(folder))
+    window = _open_window(qtbot, gui_session)
+    register.close()  # as the app's shutdown or a test may do before the window goes
+    assert window.close()
+    assert not folder.exists() and fake_prompts.errors == []
