@@ -5,19 +5,12 @@ from __future__ import annotations
 from datetime import datetime
 
 from PySide6.QtCore import QDateTime
-from PySide6.QtWidgets import (
-    QDateTimeEdit,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QDateTimeEdit, QDialog, QFormLayout, QLineEdit
 
 from core.errors import MotCuaError, ValidationError
 from core.model import Dossier
 from core.timeutil import VN_TZ
+from gui.dialogs.base import ok_cancel, refusal_label, show_refusal, stack
 from gui.forms_print import print_dossier_form
 from gui.session import Session
 
@@ -34,23 +27,12 @@ class ApologyDialog(QDialog):
         self.when.setDisplayFormat("dd/MM/yyyy HH:mm")
         self.when.setCalendarPopup(True)
         self.reason = QLineEdit()
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
+        self.message = refusal_label()
         form = QFormLayout()
         form.addRow(self.tr("Hẹn trả mới"), self.when)
         form.addRow(self.tr("Lý do chậm (bắt buộc)"), self.reason)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Lưu và in Mẫu 04"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        buttons = ok_cancel(self, self.tr("Lưu và in Mẫu 04"), self.tr("Hủy"), self.submit)
+        stack(self, form, self.message, buttons)
 
     def new_appointment(self) -> datetime:
         return self.when.dateTime().toPython().replace(tzinfo=VN_TZ)
@@ -63,7 +45,7 @@ class ApologyDialog(QDialog):
                 self.dossier.code, self.session.user, self.new_appointment(), self.reason.text()
             )
         except MotCuaError as exc:
-            self.message.setText(exc.message)
+            show_refusal(self.message, exc.message)
             return False
         print_dossier_form(self.session, self, self.dossier.code, "04")
         self.accept()

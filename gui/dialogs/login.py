@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QLineEdit
 
 from core.errors import MotCuaError
+from gui.dialogs.base import ok_cancel, password_field, refusal_label, show_refusal, stack
 from gui.session import Session
 
 
@@ -25,42 +19,23 @@ class LoginDialog(QDialog):
         title = QLabel(f"<b>{settings.ward_name}</b><br>{self.tr('Bộ phận tiếp nhận và trả kết quả')}")
         self.login_edit = QLineEdit()
         self.login_edit.setObjectName("login")
-        self.password_edit = QLineEdit()
-        self.password_edit.setObjectName("password")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
+        self.password_edit = password_field()
+        self.message = refusal_label()
         form = QFormLayout()
         form.addRow(self.tr("Tên đăng nhập"), self.login_edit)
         form.addRow(self.tr("Mật khẩu"), self.password_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Đăng nhập"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Thoát"))
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(title)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        buttons = ok_cancel(self, self.tr("Đăng nhập"), self.tr("Thoát"), self.try_login, enter_presses=False)
+        stack(self, title, form, self.message, buttons)
         # Enter in the name moves to the password; Enter in the password logs in.
         self.login_edit.returnPressed.connect(self.password_edit.setFocus)
         self.password_edit.returnPressed.connect(self.try_login)
-        for button in buttons.buttons():
-            button.setAutoDefault(False)
         self.login_edit.setFocus()
 
     def try_login(self) -> bool:
         try:
             self.session.login(self.login_edit.text(), self.password_edit.text())
         except MotCuaError as exc:
-            self.message.setText(exc.message)
-            self.password_edit.clear()
-            self.password_edit.setFocus()
+            show_refusal(self.message, exc.message, self.password_edit)
             return False
         self.accept()
         return True

@@ -5,18 +5,11 @@ anyone but a vice-chair, a wrong password (counted towards the lock-out), a stal
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QApplication,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QApplication, QDialog, QFormLayout, QLabel, QLineEdit
 
 from core import reporting as rp
 from core.errors import MotCuaError
+from gui.dialogs.base import ok_cancel, password_field, refusal_label, show_refusal, stack
 from gui.session import Session
 
 
@@ -51,32 +44,15 @@ class SignDialog(QDialog):
         self.login_edit = QLineEdit(user.login)
         self.login_edit.setObjectName("login")
         self.login_edit.setReadOnly(True)
-        self.password_edit = QLineEdit()
-        self.password_edit.setObjectName("password")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
-        self.message = QLabel()
-        self.message.setObjectName("message")
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
+        self.password_edit = password_field()
+        self.message = refusal_label()
         form = QFormLayout()
         form.addRow(self.tr("Người ký"), QLabel(f"{user.full_name} ({user.title or user.role.label})"))
         form.addRow(self.tr("Tên đăng nhập"), self.login_edit)
         form.addRow(self.tr("Mật khẩu"), self.password_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Ký duyệt"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.try_sign)
-        buttons.rejected.connect(self.reject)
-        for button in buttons.buttons():
-            button.setAutoDefault(False)
+        buttons = ok_cancel(self, self.tr("Ký duyệt"), self.tr("Hủy"), self.try_sign, enter_presses=False)
         self.password_edit.returnPressed.connect(self.try_sign)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        stack(self, intro, form, self.message, buttons)
         self.password_edit.setFocus()
 
     def try_sign(self) -> bool:
@@ -87,9 +63,7 @@ class SignDialog(QDialog):
                 self.session.register, self.report.id, self.login_edit.text(), self.password_edit.text()
             )
         except MotCuaError as exc:
-            self.message.setText(exc.message)
-            self.password_edit.clear()
-            self.password_edit.setFocus()
+            show_refusal(self.message, exc.message, self.password_edit)
             return False
         finally:
             QApplication.restoreOverrideCursor()

@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import (
-    QCheckBox,
-    QDialog,
-    QDialogButtonBox,
-    QFormLayout,
-    QLabel,
-    QLineEdit,
-    QVBoxLayout,
-)
+from PySide6.QtWidgets import QCheckBox, QDialog, QFormLayout, QLabel
 
 from core.settings import Settings
+from gui.dialogs.base import ok_cancel, password_field, stack
 
 
 class SmtpPasswordDialog(QDialog):
@@ -26,25 +19,12 @@ class SmtpPasswordDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
-        self.password_edit = QLineEdit()
-        self.password_edit.setObjectName("smtp-password")
-        self.password_edit.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password_edit = password_field("smtp-password")
         self.remember = QCheckBox(self.tr("Ghi nhớ trong kho mật khẩu của hệ điều hành"))
         self.remember.setChecked(True)
         form = QFormLayout()
         form.addRow(self.tr("Mật khẩu"), self.password_edit)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Gửi"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addLayout(form)
-        layout.addWidget(self.remember)
-        layout.addWidget(buttons)
+        stack(self, intro, form, self.remember, ok_cancel(self, self.tr("Gửi"), self.tr("Hủy"), self.accept))
 
     def password(self) -> str:
         return self.password_edit.text()
