@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTableWidget, QVBoxLayout, QWidget
 
 from core.errors import MotCuaError
 
@@ -77,3 +77,14 @@ def heading(text: str) -> QLabel:
     label.setStyleSheet("font-size: 18px; font-weight: 600; color: #1f3b57; padding: 2px 0 6px 0;")
     label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
     return label
+
+
+def read_only_table(headers: list[str], name: str = "") -> QTableWidget:
+    """A table the user reads but does not edit (previews, refused files): no row numbers."""
+    table = QTableWidget(0, len(headers))
+    if name:
+        table.setObjectName(name)
+    table.setHorizontalHeaderLabels(headers)
+    table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    table.verticalHeader().setVisible(False)
+    return table

@@ -11,33 +11,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
-    QLabel,
-    QLineEdit,
-    QListWidget,
-    QProgressBar,
-    QPushButton,
-    QSplitter,
-    QTableWidget,
-    QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QLabel, QProgressBar, QTabWidget, QVBoxLayout, QWidget
 
 from core import register_import
 from core.register_file import LABELS
 from gui.dialogs.error_details import show_failure
-from gui.prompts import prompts
 from gui.session import Session
 from gui.tasks import Task
+from gui.views.file_preview import FilePreviewTab
 from gui.views.import_catalogue import CatalogueImportTab
-from gui.widgets import ERROR_STYLE, OK_STYLE
 
 PATTERN = "Sổ theo dõi hồ sơ (*.xlsx *.xlsm *.csv);;Mọi tệp (*)"
 COLUMNS = (
@@ -61,71 +45,34 @@ class _Relay(QObject):
     moved = Signal(int, int)
 
 
-class RegisterImportTab(QWidget):
+class RegisterImportTab(FilePreviewTab):
     def __init__(self, session: Session, parent=None):
-        super().__init__(parent)
-        self.session = session
-        self.path: Path | None = None
+        super().__init__(session, parent)
         self.previewed: register_import.ImportPreview | None = None
         self.result: register_import.ImportResult | None = None
         self.relay = _Relay(self)
-        self.file_edit = QLineEdit()
-        self.file_edit.setReadOnly(True)
-        self.file_edit.setPlaceholderText(self.tr("Sổ theo dõi hồ sơ cũ (.xlsx, .csv; nhận cả TCVN3, VNI)"))
-        choose = QPushButton(self.tr("Chọn tệp…"))
-        choose.clicked.connect(self.choose_file)
-        self.import_button = QPushButton(self.tr("Nhập vào sổ"))
-        self.import_button.setObjectName("import_register")
-        self.import_button.setEnabled(False)
-        self.import_button.clicked.connect(self.run_import)
-        row = QHBoxLayout()
-        row.addWidget(QLabel(self.tr("Tệp")))
-        row.addWidget(self.file_edit, 1)
-        row.addWidget(choose)
-        row.addWidget(self.import_button)
         self.mapping = QLabel()
         self.mapping.setObjectName("register_mapping")
         self.mapping.setWordWrap(True)
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setHorizontalHeaderLabels([self.tr(title) for _, title in COLUMNS])
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.verticalHeader().setVisible(False)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        # The procedure and the reason share what the short columns leave (at 1366 px the last
-        # column was cut off); their whole text is in the cell's tooltip.
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(len(COLUMNS) - 1, QHeaderView.ResizeMode.Stretch)
-        self.problems = QListWidget()
-        self.problems.setObjectName("register_problems")
-        self.problems.setWordWrap(True)
-        self.problems.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1)
         self.progress.setValue(0)
         self.relay.moved.connect(self._moved)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        # The error list under the table, full width: beside it, it took the table's last columns.
-        split = QSplitter(Qt.Orientation.Vertical)
-        split.addWidget(self.table)
-        box = QWidget()
-        side = QVBoxLayout(box)
-        side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(QLabel(self.tr("Dòng lỗi (sẽ bỏ qua)")))
-        side.addWidget(self.problems, 1)
-        split.addWidget(box)
-        split.setSizes([380, 120])
-        layout = QVBoxLayout(self)
-        layout.addLayout(row)
-        layout.addWidget(self.mapping)
-        layout.addWidget(split, 1)
-        layout.addWidget(self.progress)
-        layout.addWidget(self.message)
+        self.build(
+            placeholder=self.tr("Sổ theo dõi hồ sơ cũ (.xlsx, .csv; nhận cả TCVN3, VNI)"),
+            import_text=self.tr("Nhập vào sổ"),
+            import_name="import_register",
+            headers=[self.tr(title) for _, title in COLUMNS],
+            # The procedure and the reason share what the short columns leave (at 1366 px the
+            # last column was cut off); their whole text is in the cell's tooltip.
+            stretch=(2, len(COLUMNS) - 1),
+            problems_name="register_problems",
+            above=(self.mapping,),
+            below=(self.progress,),
+        )
 
-    def say(self, text: str, ok: bool = True) -> None:
-        self.message.setText(text)
-        self.message.setStyleSheet((OK_STYLE if ok else ERROR_STYLE).replace("12px", "14px"))
+    def file_prompt(self) -> tuple[str, str]:
+        return self.tr("Chọn sổ theo dõi hồ sơ cũ"), self.tr(PATTERN)
 
     def _moved(self, done: int, total: int) -> None:
         self.progress.setRange(0, max(total, 1))
@@ -135,16 +82,9 @@ class RegisterImportTab(QWidget):
         """Called on the worker thread: only emits."""
         self.relay.moved.emit(done, total)
 
-    def choose_file(self) -> None:
-        name = prompts().open_path(self, self.tr("Chọn sổ theo dõi hồ sơ cũ"), self.tr(PATTERN))
-        if name:
-            self.preview(Path(name))
-
     def preview(self, path: Path) -> Task:
         """Read and check the file (nothing written); show mapping, first rows and problems."""
-        self.path = path
-        self.file_edit.setText(str(path))
-        self.import_button.setEnabled(False)
+        self.started(path)
         self.previewed = self.result = None
         session, report = self.session, self._report
 
@@ -159,17 +99,12 @@ class RegisterImportTab(QWidget):
             self.table.setRowCount(len(p.rows))
             for r, values in enumerate(p.rows):
                 for c, (key, _title) in enumerate(COLUMNS):
-                    item = QTableWidgetItem(values.get(key, ""))
-                    item.setToolTip(item.text())
-                    self.table.setItem(r, c, item)
+                    self.set_cell(r, c, values.get(key, ""))
                 if values.get("problem"):  # a skipped row: its reason across the row, in red
-                    item = QTableWidgetItem(self.tr("Bỏ qua: {why}").format(why=values["problem"]))
-                    item.setToolTip(item.text())
+                    item = self.set_cell(r, 1, self.tr("Bỏ qua: {why}").format(why=values["problem"]))
                     item.setForeground(QColor("#b00020"))
-                    self.table.setItem(r, 1, item)
                     self.table.setSpan(r, 1, 1, len(COLUMNS) - 2)
-            self.problems.clear()
-            self.problems.addItems(p.problems)
+            self.show_problems(p.problems)
             self.say(p.summary())
             self.import_button.setEnabled(p.good_rows > p.already_there and self.session.is_admin)
 
@@ -202,8 +137,7 @@ class RegisterImportTab(QWidget):
 
         def done(result: register_import.ImportResult) -> None:
             self.result = result
-            self.problems.clear()
-            self.problems.addItems(result.problems)
+            self.show_problems(result.problems)
             self.say(result.summary())
             self.session.notify()
 

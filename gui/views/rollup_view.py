@@ -12,13 +12,11 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
     QSplitter,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
@@ -29,6 +27,7 @@ from gui.prompts import prompts
 from gui.session import Session
 from gui.tasks import Task
 from gui.views.figures_table import FiguresTable
+from gui.widgets import read_only_table
 
 XLSX = "Bảng tính Excel (*.xlsx)"
 
@@ -53,11 +52,8 @@ class RollupTab(QWidget):
         self.summary.setObjectName("rollup-summary")
         self.summary.setWordWrap(True)
         self.table = FiguresTable(self.tr("Đơn vị báo cáo"))
-        self.rejected = QTableWidget(0, 3)
-        self.rejected.setObjectName("rejected")
-        self.rejected.setHorizontalHeaderLabels([self.tr("Tệp bị loại"), self.tr("Đơn vị"), self.tr("Lý do")])
-        self.rejected.verticalHeader().setVisible(False)
-        self.rejected.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        headers = [self.tr("Tệp bị loại"), self.tr("Đơn vị"), self.tr("Lý do")]
+        self.rejected = read_only_table(headers, "rejected")
         self.rejected.setWordWrap(True)
         header = self.rejected.horizontalHeader()
         header.resizeSection(0, 260)
