@@ -5,10 +5,18 @@ from __future__ import annotations
 import logging
 import sqlite3
 
+import pytest
+
 from core import backup as backup_mod
 from gui.app import start
 from gui.tasks import set_synchronous, wait_for_idle
 from tests.conftest import make_form
+
+
+@pytest.fixture(autouse=True)
+def own_data_dir(tmp_path, monkeypatch):
+    """core.backup notes each backup folder in the data folder: a test's, not the machine's."""
+    monkeypatch.setenv("MOTCUA_DATA_DIR", str(tmp_path / "du-lieu"))
 
 
 def _open_window(qtbot, gui_session):

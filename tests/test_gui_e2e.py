@@ -34,7 +34,9 @@ def typed(text):
     type_text(focused(), text)
 
 
-def test_a_clerks_day(qtbot, register, clock, fake_prompts, tmp_path):
+def test_a_clerks_day(qtbot, register, clock, fake_prompts, tmp_path, monkeypatch):
+    monkeypatch.setenv("MOTCUA_DATA_DIR", str(tmp_path / "du-lieu"))  # no trace on the machine
+    register.update_settings(register.user("quantri"), backup_dir=str(tmp_path / "sao-luu"))
     session = Session(register)
     session.printing.output_pdf = tmp_path / "receipt.pdf"
 
@@ -128,3 +130,7 @@ def test_a_clerks_day(qtbot, register, clock, fake_prompts, tmp_path):
     after = {k: t.number.text() for k, t in today.tiles.items()}
     assert after["received"] == "3" and after["returned"] == "1" and after["ready"] == "0"
     assert today.points[-1].received == 3 and today.points[-1].resolved == 1
+
+    # --- closing the counter backs the day up -------------------------------------------------
+    assert window.close()
+    assert window.close_backup.made is not None and window.close_backup.made.parent == tmp_path / "sao-luu"
