@@ -1,4 +1,10 @@
-"""PySide6 6.12 on Python 3.11 takes a reference from None on every void call (gui/pyside_guard.py)."""
+"""The installed PySide6 survives a day of Qt calls (PySide6 6.12.0 on Python 3.11 did not).
+
+PySide6 6.12.0 returned ``None`` from every void method without taking a reference to it; on
+Python 3.11 (this venv and the frozen build) the interpreter aborted with "Fatal Python error:
+none_dealloc" after a few thousand calls. pyproject.toml excludes that release; this test fails
+if a release with the same fault is installed again.
+"""
 
 from __future__ import annotations
 
@@ -12,32 +18,21 @@ ROOT = Path(__file__).resolve().parent.parent
 LOOP = """
 import os, sys
 os.environ["QT_QPA_PLATFORM"] = "offscreen"
-{guard}
+import gui
 from PySide6.QtGui import QFont
-font = QFont()
-for _ in range(20000):
-    font.setBold(True)
-print("alive")
+from PySide6.QtWidgets import QApplication, QLabel
+app = QApplication([])
+font, label = QFont(), QLabel()
+before = sys.getrefcount(None)
+for i in range(20000):
+    font.setBold(i % 2 == 0)
+    label.setText(str(i))
+print(sys.getrefcount(None) - before >= -100)
 """
 
 
-def run(guard: str) -> subprocess.CompletedProcess:
-    code = textwrap.dedent(LOOP.format(guard=guard))
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
-
-
-def test_twenty_thousand_qt_calls_do_not_kill_the_interpreter_once_gui_is_imported():
-    done = run("import gui")
+def test_twenty_thousand_qt_calls_keep_none_alive():
+    code = textwrap.dedent(LOOP)
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "alive"
-
-
-def test_the_guard_is_needed_on_this_python_and_pyside():
-    """Without the guard the same loop aborts on Python 3.11 (the day a fixed PySide6 or Python
-    3.12 makes this fail, gui/pyside_guard.py can go)."""
-    bare = run("")
-    if sys.version_info >= (3, 12):
-        assert bare.returncode == 0
-    else:
-        assert bare.returncode != 0
-        assert "none_dealloc" in bare.stderr
+    assert done.stdout.strip() == "True"  # None's reference count did not drain
