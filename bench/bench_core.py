@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import random
 import sqlite3
-import statistics
 import sys
 import tempfile
 import time
@@ -18,6 +17,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import median_ms  # noqa: E402  (bench/ is on sys.path when run)
 
 from core.demo import _person  # noqa: E402
 from core.model import IntakeForm, Role  # noqa: E402
@@ -51,16 +51,6 @@ def build(path: Path, count: int) -> Register:
                 at=at,
             )
     return reg
-
-
-def timed(fn, repeat: int) -> float:
-    """Median wall time of ``fn`` in milliseconds."""
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -133,8 +123,8 @@ def main() -> None:
     rows = [
         (
             "intake commit (dossier + event + audit, fsync)",
-            timed(motcua_intake, args.repeat),
-            timed(bare_intake, args.repeat),
+            median_ms(motcua_intake, args.repeat),
+            median_ms(bare_intake, args.repeat),
         )
     ]
 
@@ -156,15 +146,15 @@ def main() -> None:
     ):
         from core.text import fold
 
-        ours = timed(lambda text=text: reg.search(text, limit=50), args.repeat)
-        base = timed(lambda text=text: bare_search(fold(text)), args.repeat)
+        ours = median_ms(lambda text=text: reg.search(text, limit=50), args.repeat)
+        base = median_ms(lambda text=text: bare_search(fold(text)), args.repeat)
         hits = len(reg.search(text, limit=50))
         rows.append((f"{label} ({hits} hits)", ours, base))
     rows.append(
         (
             "open scanned code (exact)",
-            timed(lambda: reg.find(code), args.repeat),
-            timed(
+            median_ms(lambda: reg.find(code), args.repeat),
+            median_ms(
                 lambda: bare.execute("SELECT * FROM dossiers WHERE code = ?", [code]).fetchall(), args.repeat
             ),
         )

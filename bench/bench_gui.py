@@ -29,6 +29,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from timing import median_ms  # noqa: E402  (bench/ is on sys.path when run)
+
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 TEMPLATE = 2000
@@ -113,15 +115,6 @@ def child_bare() -> None:
     _say("READY", peak_mb=_peak_mb())
 
 
-def _median_ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
-
-
 def _no_modals() -> None:
     """A message box would wait forever for a click: say it on stderr and stop instead."""
     from gui.prompts import Prompts, set_prompts
@@ -195,8 +188,8 @@ def child_window(db_path: str, repeat: int, start_only: bool = False) -> None:
     from gui.views.dossiers import QUICK, SEARCH_DELAY_MS
 
     for q in QUICK:
-        ours = _median_ms(lambda q=q: painted(lambda: view.set_quick_filter(q)), repeat)
-        base = _median_ms(lambda q=q: bare_query(view.model.query), repeat)
+        ours = median_ms(lambda q=q: painted(lambda: view.set_quick_filter(q)), repeat)
+        base = median_ms(lambda q=q: bare_query(view.model.query), repeat)
         _say("FILTER", label=q.label, rows=view.model.total, ours=ours, bare=base)
     view.set_quick_filter(QuickFilter.ALL)
 
@@ -236,8 +229,8 @@ def child_window(db_path: str, repeat: int, start_only: bool = False) -> None:
                 view.search_timer.stop()
                 view.apply_query()
 
-            ours = _median_ms(lambda k=keystroke: painted(k), repeat)
-            base = _median_ms(lambda p=prefix: bare_query(view.model.query), repeat)
+            ours = median_ms(lambda k=keystroke: painted(k), repeat)
+            base = median_ms(lambda p=prefix: bare_query(view.model.query), repeat)
             _say("KEY", search=label, text=prefix, rows=view.model.total, ours=ours, bare=base)
         # End to end: real key events, the typing pause included, until the rows are painted.
         for _ in range(max(1, repeat // 2)):
@@ -272,7 +265,7 @@ def reports_figures(app, window, register) -> None:
         time.sleep(0.0005)
     app.processEvents()
     first = (time.perf_counter() - t0) * 1000
-    base = _median_ms(lambda: compute(register, tab.period()), 1)
+    base = median_ms(lambda: compute(register, tab.period()), 1)
     _say("REPORT", label="F6: reports screen built, official month shown", ours=first, bare=base)
     today = register.now().date()
     for preset in ("official-month", "year"):
@@ -286,8 +279,8 @@ def reports_figures(app, window, register) -> None:
                 time.sleep(0.0005)
             app.processEvents()
 
-        ours = _median_ms(shown, 3)
-        base = _median_ms(lambda period=period: compute(register, period), 3)
+        ours = median_ms(shown, 3)
+        base = median_ms(lambda period=period: compute(register, period), 3)
         _say("REPORT", label=f"{preset} of last year: figures on screen", ours=ours, bare=base)
 
 

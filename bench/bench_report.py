@@ -19,13 +19,13 @@ import argparse
 import json
 import random
 import sqlite3
-import statistics
 import sys
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import median_ms  # noqa: E402  (bench/ is on sys.path when run)
 
 from core.demo import STREETS, _person  # noqa: E402
 from core.model import Role  # noqa: E402
@@ -201,15 +201,6 @@ def build(path: Path, count: int, seed: int = 1) -> None:
             [(f"code:{k}", v) for k, v in per_day.items()],
         )
     reg.close()
-
-
-def median_ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
 
 
 # The baseline: one bare aggregate over the rows received in the period, the bulk of the

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import argparse
 import sqlite3
-import statistics
 import sys
 import time
 from dataclasses import replace
@@ -22,6 +21,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from timing import median_ms  # noqa: E402  (bench/ is on sys.path when run)
 
 from bench.bench_report import NOW, build  # noqa: E402
 from core import reporting as rp  # noqa: E402
@@ -33,15 +33,6 @@ from core.stats import compute  # noqa: E402
 from core.users import SYSTEM_USER  # noqa: E402
 
 PASSWORD = "matkhau123"
-
-
-def ms(fn, repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - t0) * 1000)
-    return statistics.median(samples)
 
 
 def main() -> None:
@@ -62,23 +53,23 @@ def main() -> None:
     period = preset_period("official-year", date(2026, 11, 23))
     compute(reg, period, NOW)  # warm the page cache
 
-    bare = ms(lambda: compute(reg, period, NOW), args.repeat)
+    bare = median_ms(lambda: compute(reg, period, NOW), args.repeat)
     first = time.perf_counter()
     draft = rp.prepare(reg, clerk, period, NOW)
     first = (time.perf_counter() - first) * 1000
-    again = ms(lambda: rp.prepare(reg, clerk, period, NOW), args.repeat)
+    again = median_ms(lambda: rp.prepare(reg, clerk, period, NOW), args.repeat)
     print(f"figures of {period.short} (compute, bare):        {bare:8.1f} ms")
     print(f"prepare: new draft (figures+snapshot+audit):      {first:8.1f} ms")
     print(f"prepare: same draft again (figures+compare):      {again:8.1f} ms  ({again / bare:.2f}x bare)")
 
     row = reg.store.user_auth_row("phochutich")
-    check = ms(lambda: users_mod.password_matches(row["password_hash"], PASSWORD), args.repeat)
+    check = median_ms(lambda: users_mod.password_matches(row["password_hash"], PASSWORD), args.repeat)
     t0 = time.perf_counter()
     signed = rp.sign(reg, draft.id, "phochutich", PASSWORD, NOW)
     sign = (time.perf_counter() - t0) * 1000
     print(f"sign (password again + live check + write):       {sign:8.1f} ms  "
           f"(bare: argon2 check {check:.1f} ms + compute {bare:.1f} ms = {check + bare:.1f} ms)")  # fmt: skip
-    fp = ms(lambda: signed.computed_fingerprint(), args.repeat * 20)
+    fp = median_ms(lambda: signed.computed_fingerprint(), args.repeat * 20)
     print(f"fingerprint of the snapshot (SHA-256 of canonical JSON): {fp:6.3f} ms")
 
     # Many reports: one per day, so the list screen has something to show.
@@ -88,9 +79,9 @@ def main() -> None:
             day = start + timedelta(days=i)
             table = replace(draft.table, period=Period(day, day))  # the figures do not matter here
             rp._insert(reg, rp.Report(None, table, created_at=NOW))
-    listed = ms(lambda: rp.list_reports(reg), args.repeat)
+    listed = median_ms(lambda: rp.list_reports(reg), args.repeat)
     raw = sqlite3.connect(path)
-    bare_list = ms(
+    bare_list = median_ms(
         lambda: raw.execute("SELECT * FROM reports ORDER BY period_from DESC").fetchall(), args.repeat
     )
     count = len(rp.list_reports(reg))

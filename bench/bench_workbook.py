@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import random
-import statistics
 import sys
 import tempfile
 import time
@@ -24,8 +23,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-
 from openpyxl import Workbook, load_workbook  # noqa: E402
+from timing import median_ms  # noqa: E402  (bench/ is on sys.path when run)
 
 from core.periods import Period  # noqa: E402
 from core.reporting import SIGNED, Report  # noqa: E402
@@ -139,15 +138,6 @@ def bare_city(result) -> bytes:
     return buf.getvalue()
 
 
-def timed(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        t = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t)
-    return statistics.median(times)
-
-
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--wards", type=int, default=100)
@@ -155,12 +145,12 @@ def main() -> None:
     args = ap.parse_args()
     rng = random.Random(6)
     report, settings = ward_report(rng, 1, args.fields)
-    ours = timed(lambda: report_workbook(report, settings), 20)
-    bare = timed(lambda: bare_workbook(report), 20)
+    ours = median_ms(lambda: report_workbook(report, settings), 20)
+    bare = median_ms(lambda: bare_workbook(report), 20)
     size = len(report_workbook(report, settings))
     print(
-        f"one report workbook ({args.fields} fields): MotCua {ours * 1000:.1f} ms, {size / 1024:.1f} KB; "
-        f"bare openpyxl (values only) {bare * 1000:.1f} ms; ratio {ours / bare:.1f}x"
+        f"one report workbook ({args.fields} fields): MotCua {ours:.1f} ms, {size / 1024:.1f} KB; "
+        f"bare openpyxl (values only) {bare:.1f} ms; ratio {ours / bare:.1f}x"
     )
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
