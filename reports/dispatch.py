@@ -8,13 +8,17 @@ failure re-raised for the caller to show. Qt-free; the password is passed in, ne
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import EmailMessage
 from pathlib import Path
+from typing import Any
 
 from core import reporting as rp
 from core.errors import MotCuaError
 from core.model import User
 from core.register import Register
+from core.settings import Settings
 from core.stats import DaySummary
 
 
@@ -46,32 +50,21 @@ def send_report(
     that every attempt is logged, good or failed (a message that cannot be built from the
     settings, a refused login, an unwritable file ...).
     """
-    from reports.email_out import report_message, save_eml, send_message
+    from reports.email_out import report_message
     from reports.workbook import report_filename, report_workbook
 
     report = rp.get(register, report_id)
     rp.check_sendable(report)
     settings = register.settings
-    to = ", ".join(settings.recipients)
-    method = "eml" if eml else "smtp"
-    try:  # a message that cannot even be built (bad address in the settings) is a failed send too
+
+    def build() -> EmailMessage:
         workbook = report_workbook(report, settings)
-        msg = report_message(report, settings, workbook, report_filename(report, settings))
-        to = _recipients(msg)
-        if eml:
-            path = save_eml(msg, Path(eml))
-        else:
-            path = None
-            send_message(msg, settings, password)
-    except MotCuaError as exc:
-        rp.record_send(register, user, report_id, method, to, False, exc.message)
-        raise
-    except OSError as exc:  # the .eml could not be written
-        reason = f"Không ghi được tệp {exc.filename or eml}: {exc.strerror}"
-        rp.record_send(register, user, report_id, method, to, False, reason)
-        raise MotCuaError(reason) from exc
-    record = rp.record_send(register, user, report_id, method, to, True)
-    return SendOutcome(method, to, path, record)
+        return report_message(report, settings, workbook, report_filename(report, settings))
+
+    def log(method: str, to: str, error: str) -> rp.SendRecord:
+        return rp.record_send(register, user, report_id, method, to, not error, error)
+
+    return _deliver(build, settings, eml, password, log)
 
 
 def send_day_summary(
@@ -87,15 +80,39 @@ def send_day_summary(
     The summary is not a report (no sign-off, no version), so ``report_sends`` has no row for
     it: the audit trail records who sent which day to whom, and why a send failed.
     """
-    from reports.email_out import day_summary_message, save_eml, send_message
+    from reports.email_out import day_summary_message
     from reports.workbook import day_summary_filename, day_summary_workbook
 
     settings = register.settings
+
+    def build() -> EmailMessage:
+        workbook = day_summary_workbook(summary, settings)
+        return day_summary_message(summary, settings, workbook, day_summary_filename(summary, settings))
+
+    def log(method: str, to: str, error: str) -> None:
+        _audit_day(register, user, summary, method, to, error)
+
+    outcome = _deliver(build, settings, eml, password, log)
+    return SendOutcome(outcome.method, outcome.recipients, outcome.path)
+
+
+def _deliver(
+    build: Callable[[], EmailMessage],
+    settings: Settings,
+    eml: Path | None,
+    password: str | None,
+    log: Callable[[str, str, str], Any],
+) -> SendOutcome:
+    """Build the message, then send it or save it as .eml; ``log(method, to, error)`` every attempt.
+
+    A message that cannot even be built (a bad address in the settings) is a failed send too.
+    """
+    from reports.email_out import save_eml, send_message
+
     to = ", ".join(settings.recipients)
     method = "eml" if eml else "smtp"
     try:
-        workbook = day_summary_workbook(summary, settings)
-        msg = day_summary_message(summary, settings, workbook, day_summary_filename(summary, settings))
+        msg = build()
         to = _recipients(msg)
         if eml:
             path = save_eml(msg, Path(eml))
@@ -103,14 +120,13 @@ def send_day_summary(
             path = None
             send_message(msg, settings, password)
     except MotCuaError as exc:
-        _audit_day(register, user, summary, method, to, exc.message)
+        log(method, to, exc.message)
         raise
-    except OSError as exc:
+    except OSError as exc:  # the .eml could not be written
         reason = f"Không ghi được tệp {exc.filename or eml}: {exc.strerror}"
-        _audit_day(register, user, summary, method, to, reason)
+        log(method, to, reason)
         raise MotCuaError(reason) from exc
-    _audit_day(register, user, summary, method, to, "")
-    return SendOutcome(method, to, path)
+    return SendOutcome(method, to, path, log(method, to, ""))
 
 
 def _audit_day(register: Register, user: User, summary: DaySummary, method: str, to: str, error: str) -> None:
