@@ -9,6 +9,12 @@ import os
 from datetime import datetime
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Nothing a test does may reach the developer's own MotCua folder or credential store: the data
+# folder (backups, the list of backup folders, logs) and the keyring are the test run's own,
+# here and in every subprocess a test starts. Tests that need a keyring set a memory one.
+_TEST_HOME = __import__("tempfile").mkdtemp(prefix="motcua-tests-")
+os.environ["MOTCUA_DATA_DIR"] = _TEST_HOME
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import pytest  # noqa: E402
 
