@@ -15,10 +15,10 @@ from typing import Any
 
 from core import users as users_mod
 from core.accounts import AccountsMixin
+from core.calendar_admin import CalendarMixin
 from core.errors import MotCuaError, NotFoundError, TransitionError, ValidationError
 from core.lifecycle import OUTCOME_EVENTS, check_transition
 from core.model import (
-    CalendarOverride,
     Difficulty,
     Dossier,
     Event,
@@ -69,7 +69,7 @@ NEW_DOSSIER_DEFAULTS = {
 }
 
 
-class Register(AccountsMixin):
+class Register(AccountsMixin, CalendarMixin):
     """A ward's register on one store, with a clock that tests can set."""
 
     def __init__(self, store: SqliteStore, clock: Clock = now):
@@ -165,69 +165,6 @@ class Register(AccountsMixin):
 
             load_starter_catalogue(self, user)
         return settings
-
-    # --- calendar -------------------------------------------------------------------------
-    @property
-    def calendar(self) -> WorkingCalendar:
-        self._refresh_if_changed()
-        if self._calendar is None:
-            s = self.settings
-            self._calendar = WorkingCalendar(self.store.overrides(), s.cutoff, s.return_at)
-        return self._calendar
-
-    def set_override(self, user: User, day: date, working: bool, note: str = "") -> int:
-        """Add or change an extra day off / extra working day; re-dates open dossiers."""
-        users_mod.require(user, Role.ADMIN, action="sửa lịch làm việc")
-        override = CalendarOverride(day, working, nfc(note))
-        with self.store.transaction():
-            old = {o.day: o for o in self.store.overrides(day.year)}.get(day)
-            self.store.set_override(override)
-            self.store.audit(
-                user_login=user.login,
-                action="set",
-                entity="calendar_override",
-                key=day.isoformat(),
-                old=asdict(old) if old else None,
-                new=asdict(override),
-                at=self.now(),
-            )
-            self._invalidate()
-            return self._redate_open_dossiers()
-
-    def remove_override(self, user: User, day: date) -> int:
-        users_mod.require(user, Role.ADMIN, action="sửa lịch làm việc")
-        with self.store.transaction():
-            old = {o.day: o for o in self.store.overrides(day.year)}.get(day)
-            if old is None:
-                raise NotFoundError(f"Ngày {day:%d/%m/%Y} không có điều chỉnh nào trong lịch.")
-            self.store.delete_override(day)
-            self.store.audit(
-                user_login=user.login,
-                action="delete",
-                entity="calendar_override",
-                key=day.isoformat(),
-                old=asdict(old),
-                at=self.now(),
-            )
-            self._invalidate()
-            return self._redate_open_dossiers()
-
-    def _paused_days(self, dossier_id: int) -> int:
-        pauses = [(from_db(a), from_db(b)) for a, b in self.store.pauses(dossier_id) if b]
-        return self.calendar.paused_working_days(pauses)
-
-    def _redate_open_dossiers(self) -> int:
-        """Recompute the due moment of every open dossier from its events; returns how many moved."""
-        moved = 0
-        for row in self.store.open_dossiers_with_pauses():
-            paused = self._paused_days(row["id"])
-            due = self.calendar.due_moment(
-                from_db(row["received_at"]), row["working_days"], bool(row["cutoff_applies"]), paused
-            )
-            if to_db(due) != row["due_at"]:
-                self.store.update_dossier(row["id"], {"due_at": to_db(due), "paused_days": paused})
-                moved += 1
-        return moved
 
     def due_for(self, procedure_code: str, received_at: datetime) -> datetime:
         p = self.procedure(procedure_code)
