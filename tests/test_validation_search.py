@@ -153,7 +153,7 @@ def test_find_by_scanned_code(filled):
 
 def test_code_typed_from_the_agency_prefix(filled, monkeypatch):
     """A code typed from its start is searched on the code index, broad or narrow, any case."""
-    from core import store
+    from core import dossier_query, store
 
     def codes(text: str) -> list[str]:
         q = store.DossierQuery(text=text, sort="received_at", descending=False)
@@ -164,6 +164,6 @@ def test_code_typed_from_the_agency_prefix(filled, monkeypatch):
     assert codes("000.17.22.h56-261123-000") == ["0001", "0002", "0003"]
     assert codes("000.17.22.H56-261123-0002") == ["0002"]
     assert codes("000.17.22.H56-261124") == []  # no code starts so: the ordinary search, nothing
-    monkeypatch.setattr(store, "BROAD_CODE_PREFIX", 1)  # the broad path: filtered along the sort
+    monkeypatch.setattr(dossier_query, "BROAD_CODE_PREFIX", 1)  # the broad path: filtered along the sort
     assert codes("000.17.22.H56-") == ["0001", "0002", "0003"]
     assert codes("000.17.22.H56-261123-0003") == ["0003"]

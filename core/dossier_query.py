@@ -1,0 +1,185 @@
+"""Finding dossiers: the query the dossier table, search and quick filters send to the store.
+
+Sorting, filtering, paging and search all run in SQL (an FTS5 trigram index over a folded search
+key, the code index for codes typed from their start), so the table stays instant at hundreds
+of thousands of rows. ``SqliteStore`` mixes in ``DossierQueryMixin``; the names here are also
+importable from ``core.store``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from core.model import Dossier, Status
+from core.text import fold, nfc
+from core.timeutil import end_of_day, start_of_day, to_db
+
+DOSSIER_SORT_COLUMNS = {
+    "code": "d.code",
+    "applicant": "d.applicant",
+    "procedure": "d.procedure_name",
+    "field": "d.field",
+    "received_at": "d.received_at",
+    "due_at": "d.due_at",
+    "status": "d.status",
+    "phone": "d.phone",
+    "channel": "d.channel",
+    "outcome_at": "d.outcome_at",
+    "returned_at": "d.returned_at",
+}
+
+
+class QuickFilter(StrEnum):
+    ALL = "all"
+    RECEIVED_TODAY = "received_today"
+    DUE_TODAY = "due_today"
+    DUE_SOON = "due_2_days"
+    OVERDUE = "overdue"
+    AWAITING_SUPPLEMENT = "awaiting_supplement"
+    READY_TO_RETURN = "ready_to_return"
+    OPEN = "open"
+
+    @property
+    def label(self) -> str:
+        return {
+            "all": "Tất cả",
+            "received_today": "Nhận hôm nay",
+            "due_today": "Đến hạn hôm nay",
+            "due_2_days": "Đến hạn trong 2 ngày",
+            "overdue": "Quá hạn",
+            "awaiting_supplement": "Chờ bổ sung",
+            "ready_to_return": "Chờ trả kết quả",
+            "open": "Đang giải quyết",
+        }[self.value]
+
+
+@dataclass(frozen=True)
+class DossierQuery:
+    """What the dossier table asks for; filtering, sorting and paging all run in SQL."""
+
+    text: str = ""
+    quick: QuickFilter = QuickFilter.ALL
+    status: Status | None = None
+    field: str = ""
+    received_from: date | None = None
+    received_to: date | None = None
+    sort: str = "received_at"
+    descending: bool = True
+    offset: int = 0
+    limit: int = 200
+    now: datetime | None = None  # "today" for the quick filters; required by those that need it
+    due_soon_until: datetime | None = None  # computed by the register from the calendar
+
+
+BROAD_CODE_PREFIX = 2000  # codes sharing a typed prefix above which the sort order leads the search
+_OPEN = "('received', 'in_progress', 'awaiting_supplement')"
+_RUNNING = "('received', 'in_progress')"  # open and the clock running (a pause is always in time)
+
+
+def _fts_query(text: str) -> tuple[str, list[str]]:
+    """Split folded text into an FTS5 trigram MATCH (tokens of 3+) and LIKE patterns (shorter)."""
+    tokens = fold(text).split()
+    long = [t for t in tokens if len(t) >= 3]
+    short = [t for t in tokens if len(t) < 3]
+    match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
+    likes = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in short]
+    return match, likes
+
+
+def dossier_search_key(applicant: str, code: str, id_number: str, phone: str) -> str:
+    return " ".join(x for x in (fold(applicant), fold(code), id_number, phone) if x)
+
+
+class DossierQueryMixin:
+    """``_where`` / ``query_dossiers`` / ``count_dossiers``; needs the store's ``db`` and row reader."""
+
+    db: Any
+
+    def dossier_from_row(self, row: dict, events: tuple = ()) -> Dossier:  # provided by SqliteStore
+        raise NotImplementedError
+
+    def _where(self, q: DossierQuery) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        prefix, broad = self._code_prefix(q.text)
+        if prefix:
+            # Typed from the agency prefix every code shares: the trigram index would match
+            # every row until the date part is typed; the code index answers a prefix at once.
+            # A broad prefix ("000.17.22.H56-") is filtered along the sort order instead ("+"
+            # keeps SQLite off the code index), so the first page comes without sorting them all.
+            column = "+d.code" if broad else "d.code"
+            clauses.append(f"{column} >= ? AND {column} < ?")
+            params += [prefix, prefix + "\uffff"]
+        elif q.text.strip():
+            match, likes = _fts_query(q.text)
+            if match:
+                clauses.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
+                params.append(match)
+            for pattern in likes:
+                clauses.append("d.search_key LIKE ? ESCAPE '\\'")
+                params.append(pattern)
+        if q.status:
+            clauses.append("d.status = ?")
+            params.append(Status(q.status).value)
+        if q.field:
+            clauses.append("d.field = ?")
+            params.append(q.field)
+        if q.received_from:
+            clauses.append("d.received_at >= ?")
+            params.append(to_db(start_of_day(q.received_from)))
+        if q.received_to:
+            clauses.append("d.received_at <= ?")
+            params.append(to_db(end_of_day(q.received_to)))
+        if q.quick != QuickFilter.ALL:
+            at = q.now
+            assert at is not None, "quick filters need DossierQuery.now"
+            today = at.date()
+            if q.quick == QuickFilter.RECEIVED_TODAY:
+                clauses.append("d.received_at BETWEEN ? AND ?")
+                params += [to_db(start_of_day(today)), to_db(end_of_day(today))]
+            elif q.quick == QuickFilter.DUE_TODAY:
+                clauses.append(f"d.status IN {_RUNNING} AND d.due_at BETWEEN ? AND ?")
+                params += [to_db(at), to_db(end_of_day(today))]
+            elif q.quick == QuickFilter.DUE_SOON:
+                clauses.append(f"d.status IN {_RUNNING} AND d.due_at BETWEEN ? AND ?")
+                params += [to_db(at), to_db(q.due_soon_until or end_of_day(today))]
+            elif q.quick == QuickFilter.OVERDUE:
+                clauses.append(f"d.status IN {_RUNNING} AND d.due_at < ?")
+                params.append(to_db(at))
+            elif q.quick == QuickFilter.AWAITING_SUPPLEMENT:
+                clauses.append("d.status = 'awaiting_supplement'")
+            elif q.quick == QuickFilter.READY_TO_RETURN:
+                clauses.append("d.status = 'resolved'")
+            elif q.quick == QuickFilter.OPEN:
+                clauses.append(f"d.status IN {_OPEN}")
+        return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+    def _code_prefix(self, text: str) -> tuple[str, bool]:
+        """(``text`` upper-cased, whether many codes share it) when it starts some dossier code.
+
+        Only one token with '.' or '-' qualifies: names, ID numbers and phones never do.
+        """
+        token = nfc(text).strip().upper()
+        if not token or " " in token or not ("." in token or "-" in token):
+            return "", False
+        hits = self.db.execute(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM dossiers WHERE code >= ? AND code < ? LIMIT ?)",
+            [token, token + "\uffff", BROAD_CODE_PREFIX + 1],
+        ).fetchone()[0]
+        return (token, hits > BROAD_CODE_PREFIX) if hits else ("", False)
+
+    def query_dossiers(self, q: DossierQuery) -> list[Dossier]:
+        where, params = self._where(q)
+        column = DOSSIER_SORT_COLUMNS.get(q.sort, "d.received_at")
+        direction = "DESC" if q.descending else "ASC"
+        sql = (
+            f"SELECT d.* FROM dossiers d{where} ORDER BY {column} {direction}, d.id {direction}"
+            " LIMIT ? OFFSET ?"
+        )
+        return [self.dossier_from_row(r) for r in self.db.query(sql, [*params, q.limit, q.offset])]
+
+    def count_dossiers(self, q: DossierQuery) -> int:
+        where, params = self._where(q)
+        return self.db.execute(f"SELECT COUNT(*) FROM dossiers d{where}", params).fetchone()[0]
