@@ -1,7 +1,9 @@
-"""SqliteStore: every SQL statement of the register lives here (or in ``core/stats``).
+"""SqliteStore: the register's storage on one SQLite file.
 
-The domain (``core/register.py``) talks to this class only, so a server database can be
-added later as another class with the same methods.
+The domain (``core/register.py``) talks to this class only, so a server database can be added
+later as another class with the same methods. SQL lives in ``core/`` only: here, in
+``core/dossier_query.py`` (finding dossiers, mixed in), ``core/report_store.py`` (reports),
+``core/stats.py`` (the report's aggregates) and ``core/register_import.py`` (bulk import).
 """
 
 from __future__ import annotations
