@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import io
 import os
-import random
 import zipfile
 from pathlib import Path
 
@@ -26,7 +25,7 @@ from core.users import SYSTEM_USER
 from reports.consolidate import consolidate
 from reports.datasheet import SHEET_NAME
 from reports.workbook import report_workbook
-from tests.test_hostile_input import is_vietnamese
+from tests.hostile_helpers import is_vietnamese, mutate
 
 TRIED = {"files": 0}
 
@@ -117,16 +116,6 @@ def good_total(path: Path):
     return consolidate([path]).total
 
 
-def _mutate(data: bytes, seed: int, how: str) -> bytes:
-    rnd = random.Random(seed)
-    if how == "truncate":
-        return data[: rnd.randrange(len(data) + 1)]
-    buffer = bytearray(data)
-    for _ in range(rnd.randint(1, 8)):
-        buffer[rnd.randrange(len(buffer))] = rnd.randrange(256)
-    return bytes(buffer)
-
-
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     kind=st.sampled_from(["random", "truncate", "flip"]),
@@ -136,7 +125,7 @@ def _mutate(data: bytes, seed: int, how: str) -> bytes:
 def test_random_and_mutated_workbooks_never_crash(good, tmp_path, kind, data, seed):
     path, original = good
     if kind != "random":
-        data = _mutate(original, seed, kind)
+        data = mutate(original, seed, kind)
     bad = tmp_path / "hong.xlsx"
     bad.write_bytes(data)
     TRIED["files"] += 1

@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import random
 import zipfile
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from core.catalogue import import_procedures, parse_procedures
 from core.errors import MotCuaError
 from core.register import Register
 from core.users import SYSTEM_USER
-from tests.test_hostile_input import is_vietnamese
+from tests.hostile_helpers import is_vietnamese, mutate
 
 HEADER = ["Mã thủ tục", "Tên thủ tục", "Lĩnh vực", "Số ngày làm việc"]
 BIG_ROWS = 100_000
@@ -319,16 +318,6 @@ def seeds() -> dict[str, bytes]:
     return {".xlsx": _xlsx_bytes(rows), ".csv": csv_text.encode("utf-8")}
 
 
-def _mutate(data: bytes, seed: int, how: str) -> bytes:
-    rnd = random.Random(seed)
-    if how == "truncate":
-        return data[: rnd.randrange(len(data) + 1)]
-    buffer = bytearray(data)
-    for _ in range(rnd.randint(1, 8)):
-        buffer[rnd.randrange(len(buffer))] = rnd.randrange(256)
-    return bytes(buffer)
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     suffix=st.sampled_from([".csv", ".xlsx"]),
@@ -338,7 +327,7 @@ def _mutate(data: bytes, seed: int, how: str) -> bytes:
 )
 def test_random_and_mutated_bytes_never_crash(reg, admin, tmp_path, seeds, suffix, kind, data, seed):
     if kind != "random":
-        data = _mutate(seeds[suffix], seed, kind)
+        data = mutate(seeds[suffix], seed, kind)
     path = tmp_path / f"ngau-nhien{suffix}"
     path.write_bytes(data)
     TRIED["files"] += 1

@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import io
 import os
-import random
 import zipfile
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -28,7 +27,7 @@ from core.register import Register
 from core.register_import import import_register, preview
 from core.timeutil import VN_TZ
 from core.users import SYSTEM_USER
-from tests.test_hostile_input import is_vietnamese
+from tests.hostile_helpers import is_vietnamese, mutate
 
 HEADER = ["Mã hồ sơ", "Mã thủ tục", "Người nộp", "Ngày nhận", "Ngày hẹn trả", "Ngày trả", "Trạng thái"]
 PROCEDURE = "1.001193"  # in the starter catalogue
@@ -293,16 +292,6 @@ def seeds(tmp_path_factory) -> dict[str, bytes]:
     }
 
 
-def _mutate(data: bytes, seed: int, how: str) -> bytes:
-    rnd = random.Random(seed)
-    if how == "truncate":
-        return data[: rnd.randrange(len(data) + 1)]
-    buffer = bytearray(data)
-    for _ in range(rnd.randint(1, 8)):
-        buffer[rnd.randrange(len(buffer))] = rnd.randrange(256)
-    return bytes(buffer)
-
-
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     suffix=st.sampled_from([".csv", ".xlsx"]),
@@ -312,7 +301,7 @@ def _mutate(data: bytes, seed: int, how: str) -> bytes:
 )
 def test_random_and_mutated_bytes_never_crash(reg, admin, tmp_path, seeds, suffix, kind, data, seed):
     if kind != "random":
-        data = _mutate(seeds[suffix], seed, kind)
+        data = mutate(seeds[suffix], seed, kind)
     path = tmp_path / f"ngau-nhien{suffix}"
     path.write_bytes(data)
     _tried_import(reg, admin, path, data)
