@@ -160,6 +160,16 @@ class Procedure:
     active: bool = True
     position: int = 0  # catalogue order (the report lists fields in this order)
 
+    def dossier_columns(self) -> dict[str, object]:
+        """What a dossier keeps of its procedure as it was when received (the catalogue may change)."""
+        return {
+            "procedure_code": self.code,
+            "procedure_name": self.name,
+            "field": self.field,
+            "working_days": self.working_days,
+            "cutoff_applies": int(self.cutoff_applies),
+        }
+
 
 @dataclass(frozen=True)
 class User:

@@ -218,11 +218,7 @@ class Register(AccountsMixin, CalendarMixin):
             book_seq = self.store.next_sequence(f"book:{settings.register_book}:{at.year}")
             row = {
                 "code": code,
-                "procedure_code": procedure.code,
-                "procedure_name": procedure.name,
-                "field": procedure.field,
-                "working_days": procedure.working_days,
-                "cutoff_applies": int(procedure.cutoff_applies),
+                **procedure.dossier_columns(),
                 "applicant": form.applicant,
                 "applicant_kind": form.applicant_kind.value,
                 "id_kind": form.id_kind.value,

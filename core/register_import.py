@@ -307,11 +307,7 @@ def _build_row(
     id_kind, id_number, applicant_kind = id_number_parts(text_of(cell("id_number")))
     return {
         "code": code,
-        "procedure_code": procedure.code,
-        "procedure_name": procedure.name,
-        "field": procedure.field,
-        "working_days": procedure.working_days,
-        "cutoff_applies": int(procedure.cutoff_applies),
+        **procedure.dossier_columns(),
         "applicant": applicant,
         "applicant_kind": applicant_kind,
         "id_kind": id_kind,
