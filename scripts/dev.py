@@ -34,6 +34,7 @@ QT_DEBS = [
     "libxcb-render-util0",
     "libxcb-image0",
     "libglib2.0-0",
+    "binutils",  # readelf/as/ld: the bundle's ICU trim and its test (tests/test_build_icu_trim.py)
 ]
 
 
