@@ -210,12 +210,15 @@ def smtp_password(ctx: CliContext) -> str | None:
     None when the server needs no login; a missing password is left for the send to refuse
     (and log) with its own Vietnamese reason.
     """
-    from core.credentials import get_smtp_password
+    from core.credentials import CredentialError, get_smtp_password
 
     settings = ctx.register.settings
     if not (settings.smtp_user.strip() and settings.smtp_host.strip()):
         return None
-    password = get_smtp_password(settings)
+    try:
+        password = get_smtp_password(settings)
+    except CredentialError:  # no credential store on this machine: ask instead of stopping
+        password = None
     if password is None:
         password = ctx.read_secret(f"Mật khẩu hộp thư {settings.smtp_user}: ")
     return password or None

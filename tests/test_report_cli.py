@@ -28,7 +28,7 @@ from core.periods import Period
 from core.stats import KEYS, compute, day_summary
 from reports.datasheet import read_workbook
 from tests.conftest import PASSWORD, at, make_form
-from tests.smtp_helpers import SMTP_USER, free_port, memory_keyring, smtp_server
+from tests.smtp_helpers import SMTP_USER, failing_keyring, free_port, memory_keyring, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent
 PERIOD = Period(date(2026, 11, 2), date(2026, 11, 13))
@@ -264,6 +264,19 @@ def test_send_failed_then_good_through_a_real_smtp_server(ward, clerk, admin, db
     assert data.total == report.table.total
     assert server.logins == [SMTP_USER]
     assert audit.verify(ward.store.db).ok
+
+
+def test_send_asks_for_the_password_when_the_machine_has_no_credential_store(
+    ward, clerk, admin, db_path, capsys, monkeypatch
+):
+    report = _signed_report(ward, clerk)
+    with failing_keyring(), smtp_server(auth_password="dung-mat-khau") as server:
+        _mail_settings(ward, admin, server.port)
+        args = ("--user", "canbo1", "report", "send", str(report.id))
+        code, out, err = call(db_path, *args, stdin="dung-mat-khau\n", capsys=capsys, monkeypatch=monkeypatch)
+        assert code == 0, err
+        assert len(server.messages) == 1 and server.logins == [SMTP_USER]
+    assert rp.get(ward, report.id).status == rp.SENT
 
 
 def test_send_as_eml_then_mark_sent(ward, clerk, admin, db_path, tmp_path):
