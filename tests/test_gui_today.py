@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCharts import QBarSeries, QLineSeries
 
 from core.store import QuickFilter
@@ -71,3 +72,12 @@ def test_the_day_summary_button_opens_the_reports_end_of_day_tab(qtbot, gui_sess
     assert window.current_key() == "reports"
     assert reports.tabs.currentWidget() is reports.day_tab
     assert "Tổng hợp cuối ngày" in reports.day_tab.view.toPlainText()
+
+
+@pytest.mark.parametrize("highest", [1, 3, 5, 6, 13, 40, 97, 250, 1234])
+def test_chart_count_axis_ticks_on_whole_numbers(highest):
+    from gui.views.today import whole_number_scale
+
+    top, step = whole_number_scale(highest)
+    assert top >= highest and top % step == 0 and top // step <= 6
+    assert step in (1, 2, 5) or str(step).rstrip("0") in ("1", "2", "5")

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import math
+
 from PySide6.QtCharts import (
     QBarCategoryAxis,
     QBarSeries,
@@ -201,10 +203,15 @@ class TodayView(QWidget):
         x.setLabelsFont(font)
         y = QValueAxis()
         y.setLabelFormat("%d")
-        y.setRange(0, max([1] + [max(p.received, p.resolved) for p in points]) * 1.15)
+        top, step = whole_number_scale(max([1] + [max(p.received, p.resolved) for p in points]))
+        y.setRange(0, top)
+        y.setTickType(QValueAxis.TickType.TicksDynamic)  # ticks on whole numbers: 0, 2, 4 ... not 1.5
+        y.setTickAnchor(0)
+        y.setTickInterval(step)
         y.setTitleText(self.tr("Hồ sơ"))
         y2 = QValueAxis()
         y2.setRange(0, 100)
+        y2.setTickCount(top // step + 1)  # the same grid lines as the count axis
         y2.setLabelFormat("%d%%")
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
@@ -213,3 +220,15 @@ class TodayView(QWidget):
         bars.attachAxis(y)
         rate.attachAxis(x)
         rate.attachAxis(y2)
+
+
+def whole_number_scale(highest: int, most_ticks: int = 6) -> tuple[int, int]:
+    """(top, step) for a count axis: a 1-2-5 step so every tick is a whole number, with headroom."""
+    wanted = highest * 1.15
+    magnitude = 1
+    while True:
+        for factor in (1, 2, 5):
+            step = factor * magnitude
+            if wanted / step <= most_ticks:
+                return step * math.ceil(wanted / step), step
+        magnitude *= 10
