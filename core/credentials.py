@@ -10,8 +10,10 @@ machine, a locked keychain, a refused D-Bus call) become a Vietnamese ``Credenti
 
 from __future__ import annotations
 
+import logging
+
 import keyring
-from keyring.errors import PasswordDeleteError
+from keyring.errors import NoKeyringError, PasswordDeleteError
 
 from core.errors import MotCuaError, ValidationError
 from core.settings import Settings
@@ -36,11 +38,16 @@ def account_name(settings: Settings) -> str:
 
 
 def _store_error(action: str, exc: Exception) -> CredentialError:
-    # The exception text names the backend, never the password (keyring never echoes it).
+    # The user reads Vietnamese only; the backend's own (English) words go to the log, chained.
+    logging.getLogger(__name__).warning("keyring %s failed: %s: %s", action, type(exc).__name__, exc)
+    if isinstance(exc, NoKeyringError):
+        return CredentialError(
+            f"Không {action} mật khẩu máy chủ thư: máy này không có kho mật khẩu của hệ điều hành. "
+            "Nhập mật khẩu khi gửi thư."
+        )
     return CredentialError(
-        f"Không {action} mật khẩu máy chủ thư trong kho mật khẩu của hệ điều hành "
-        f"({type(exc).__name__}: {exc}). Kiểm tra Windows Credential Manager / Keychain / "
-        "Secret Service đã được bật và mở khóa."
+        f"Không {action} mật khẩu máy chủ thư trong kho mật khẩu của hệ điều hành. Kiểm tra "
+        "Windows Credential Manager / Keychain / Secret Service đã được bật và mở khóa."
     )
 
 

@@ -240,10 +240,7 @@ class Smoke:
         return f"{sheets} sheet(s), {len(cells)} filled cells"
 
     def _set_mail_settings(self, port: int) -> None:
-        """The mail settings are set on the settings screen (no command): written as that screen would."""
-        import json
-        import sqlite3
-
+        """The mail settings, through ``motcua settings set`` as the demo's administrator."""
         values = {
             "smtp_host": "127.0.0.1",
             "smtp_port": port,
@@ -252,13 +249,7 @@ class Smoke:
             "smtp_sender": SMTP_USER,
             "report_recipients": "vanphong@ubnd.test",
         }
-        with sqlite3.connect(self.data / "motcua.sqlite3") as db:
-            db.executemany(
-                "INSERT INTO settings (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [(k, json.dumps(v)) for k, v in values.items()],
-            )
-        db.close()
+        self.run("settings", "set", *(f"{k}={v}" for k, v in values.items()), user="quantri")
 
     def keyring_status(self) -> str:
         """keyring loads its backends frozen (entry points): an answer, or a clear Vietnamese refusal
