@@ -150,7 +150,7 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path | None = None) -> str:
         return f"Tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu MotCua{where}."
     if "unable to open" in text:
         return f"Không mở được tệp cơ sở dữ liệu{where}: kiểm tra đường dẫn và quyền ghi."
-    return f"Lỗi cơ sở dữ liệu{where}: {exc}"
+    return f"Lỗi cơ sở dữ liệu{where}; dữ liệu vừa nhập chưa được lưu (chi tiết kỹ thuật: {exc})."
 
 
 def integrity_ok(db: sqlite_utils.Database) -> bool:

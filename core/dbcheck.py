@@ -52,10 +52,10 @@ _DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image", "encryp
 def _failure(exc: sqlite3.Error) -> FileVerdict:
     text = str(exc).lower()
     if any(word in text for word in _DAMAGE_WORDS):
-        return FileVerdict(False, f"kiểm tra toàn vẹn báo lỗi ({exc})", damaged=True)
+        return FileVerdict(False, f"tệp bị hỏng (chi tiết kỹ thuật: {exc})", damaged=True)
     if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
         return FileVerdict(False, "thư mục hoặc tệp chỉ đọc, hoặc không có quyền truy cập")
-    return FileVerdict(False, f"không đọc được tệp ({exc})")
+    return FileVerdict(False, f"không đọc được tệp (chi tiết kỹ thuật: {exc})")
 
 
 def _open_readonly(path: Path) -> sqlite3.Connection:
