@@ -8,27 +8,10 @@ from datetime import datetime, time, timedelta
 
 from core.model import Channel, IdKind, IntakeForm, Role, User
 from core.register import Register
+from core.text import SURNAMES
 from core.timeutil import VN_TZ
 from core.users import SYSTEM_USER
 
-SURNAMES = [
-    "Nguyễn",
-    "Trần",
-    "Lê",
-    "Phạm",
-    "Hoàng",
-    "Huỳnh",
-    "Phan",
-    "Vũ",
-    "Võ",
-    "Đặng",
-    "Bùi",
-    "Đỗ",
-    "Hồ",
-    "Ngô",
-    "Dương",
-    "Lý",
-]
 MIDDLE_M = ["Văn", "Đức", "Minh", "Quang", "Hữu", "Thành", "Công", "Xuân"]
 MIDDLE_F = ["Thị", "Ngọc", "Thu", "Thanh", "Phương", "Minh", "Hồng", "Bích"]
 GIVEN_M = [
@@ -112,7 +95,7 @@ def _person(rng: random.Random) -> tuple[str, str, int]:
     female = rng.random() < 0.5
     name = " ".join(
         [
-            rng.choice(SURNAMES),
+            rng.choice(SURNAMES[:16]),  # the sixteen most common
             rng.choice(MIDDLE_F if female else MIDDLE_M),
             rng.choice(GIVEN_F if female else GIVEN_M),
         ]

@@ -158,6 +158,21 @@ def encode_vni(text: str) -> str:
     return "".join(VNI_ENCODE.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
 
 
+def encode_cp1258(text: str) -> bytes:
+    """Text as Vietnamese Windows (cp1258) writes it: toned letters as a base letter plus a
+    combining tone (the codec has no precomposed toned letters), as old CSV registers hold them."""
+    out = b""
+    for ch in unicodedata.normalize("NFC", text):
+        try:
+            out += ch.encode("cp1258")
+        except UnicodeEncodeError:
+            base, *marks = unicodedata.normalize("NFD", ch)
+            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
+            quality = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
+            out += (quality + "".join(tones)).encode("cp1258")
+    return out
+
+
 _DECODERS = {TCVN3: decode_tcvn3, VNI: decode_vni}
 
 

@@ -22,77 +22,15 @@ from pathlib import Path
 from core.errors import MotCuaError
 from core.filesafety import os_reason
 from core.paths import data_dir
+from core.text import SURNAMES
 
 LOG_NAME = "motcua.log"
 MAX_BYTES = 1_000_000
 BACKUP_COUNT = 5
 
-# Common Vietnamese family names: a capitalised run of 2-5 words starting with one is a name.
-_SURNAMES = tuple(
-    [
-        "Nguyễn",
-        "Trần",
-        "Lê",
-        "Phạm",
-        "Hoàng",
-        "Huỳnh",
-        "Phan",
-        "Vũ",
-        "Võ",
-        "Đặng",
-        "Bùi",
-        "Đỗ",
-        "Hồ",
-        "Ngô",
-        "Dương",
-        "Lý",
-        "Đào",
-        "Đoàn",
-        "Vương",
-        "Trịnh",
-        "Đinh",
-        "Lâm",
-        "Phùng",
-        "Mai",
-        "Tô",
-        "Trương",
-        "Hà",
-        "Lưu",
-        "Cao",
-        "Quách",
-        "Tạ",
-        "Thái",
-        "Hứa",
-        "Kiều",
-        "Lương",
-        "Mạc",
-        "Chu",
-        "Châu",
-        "Văn",
-        "Triệu",
-        "Tăng",
-        "Khúc",
-        "La",
-        "Giang",
-        "Doãn",
-        "Lại",
-        "Nghiêm",
-        "Quan",
-        "Viên",
-        "Âu",
-        "Thân",
-        "Từ",
-        "Tống",
-        "Cù",
-        "Diệp",
-        "Ông",
-        "Khổng",
-        "Ninh",
-    ]
-)
 _UPPER = "A-ZĐÀ-ỸÁÂÃÈÉÊÌÍÒÓÔÕÙÚĂĨŨƠƯẠ-Ỹ"
 _WORD = rf"[{_UPPER}][\w]*"
-_NAME = re.compile(rf"\b(?:{'|'.join(map(re.escape, _SURNAMES))})(?:\s+{_WORD}){{1,4}}\b", re.UNICODE)
+_NAME = re.compile(rf"\b(?:{'|'.join(map(re.escape, SURNAMES))})(?:\s+{_WORD}){{1,4}}\b", re.UNICODE)
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ID12 = re.compile(r"(?<!\d)\d{12}(?!\d)")  # căn cước / số định danh cá nhân
 _ID9 = re.compile(r"(?<![\d.-])\d{9}(?![\d.-])")  # old 9-digit chứng minh nhân dân

@@ -16,6 +16,7 @@ from pathlib import Path
 from core.model import Dossier, EventKind
 from core.settings import Settings
 from core.timeutil import from_db, to_local
+from core.timeutil import now as vn_now
 from reports.common import (
     DOTS,
     Paper,
@@ -95,7 +96,7 @@ def render_supplement(
 ) -> bytes:
     """PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ: the table of what to bring, the reason, who to call."""
     p = paper("A4")
-    when = to_local(when) if when else datetime.now().astimezone()
+    when = to_local(when or vn_now())
     items = [m if isinstance(m, MissingItem) else MissingItem(m) for m in missing]
     surface, sheet = _start(p, settings, reprint, "Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ")
     heading(sheet, p, settings, when, number=f"Số: {number or DOTS}/HDHS")
@@ -162,7 +163,7 @@ def render_refusal(
     """PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ, with the reason spelt out."""
     a = Applicant.of(d) if isinstance(d, Dossier) else d
     p = paper("A4")
-    when = to_local(when) if when else datetime.now().astimezone()
+    when = to_local(when or vn_now())
     surface, sheet = _start(p, settings, reprint, "Phiếu từ chối tiếp nhận giải quyết hồ sơ")
     heading(sheet, p, settings, when)
     title(sheet, p, "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", *_code_line(a))
@@ -197,7 +198,7 @@ def render_apology(
 ) -> bytes:
     """PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ: why it is late and the new appointment."""
     p = paper("A4")
-    when = to_local(when) if when else datetime.now().astimezone()
+    when = to_local(when or vn_now())
     surface, sheet = _start(p, settings, reprint, "Phiếu xin lỗi và hẹn lại ngày trả kết quả")
     heading(sheet, p, settings, when, number=f"Số: {number or DOTS}/PXL")
     title(sheet, p, "PHIẾU XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ")

@@ -352,7 +352,7 @@ class Smoke:
         import json
 
         sys.path.insert(0, str(ROOT))
-        from core.legacy_text import encode_tcvn3
+        from core.legacy_text import encode_cp1258, encode_tcvn3
 
         code = self.run("procedures").splitlines()[0].split("\t")[0]
         header = ["Mã hồ sơ", "Mã thủ tục", "Người nộp", "Ngày nhận", "Trạng thái", "Ngày có kết quả"]
@@ -360,7 +360,7 @@ class Smoke:
             "so-cu-cp1258.csv": (
                 [["CU-1", code, "Nguyễn Thị Ưởng", "02/11/2026 08:30", "Đã có kết quả", "04/11/2026 10:00"],
                  ["CU-2", code, "Đặng Đức Thắng", "03/11/2026 09:00", "Đang giải quyết", ""]],
-                cp1258,
+                encode_cp1258,
             ),
             "so-cu-tcvn3.csv": (
                 [["CU-3", code, "Trần Thị Hương Giang", "05/11/2026 14:00", "Đang giải quyết", ""]],
@@ -410,20 +410,6 @@ class Smoke:
             return f"window still running after {WINDOW_GRACE_S} s on the offscreen platform; closed"
         err = proc.stderr.read().decode("utf-8", "replace")
         raise StepFailed(f"the window exited with {proc.returncode} at start-up:\n{err}")
-
-
-def cp1258(text: str) -> bytes:
-    """Vietnamese Windows (cp1258) spells toned letters as a base letter plus a combining tone."""
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
-            quality = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
-            out += (quality + "".join(tones)).encode("cp1258")
-    return out
 
 
 def unzip(archive: Path, into: Path) -> Path:

@@ -7,7 +7,6 @@ register and import them in another: the report figures must be the same.
 from __future__ import annotations
 
 import csv
-import unicodedata
 from datetime import date, datetime
 
 import pytest
@@ -15,7 +14,7 @@ from openpyxl import Workbook
 
 from core import register_import as ri
 from core.errors import MotCuaError, PermissionDenied
-from core.legacy_text import encode_tcvn3, encode_vni
+from core.legacy_text import encode_cp1258, encode_tcvn3, encode_vni
 from core.model import Channel, EventKind, Status
 from core.periods import Period, preset_period
 from core.register import Register
@@ -287,20 +286,6 @@ def test_a_file_without_the_columns_says_which(register, tmp_path):
 
 
 # --- CSV in the encodings registers were saved in ------------------------------------------------------
-def _cp1258(text: str) -> bytes:
-    """Vietnamese Windows (cp1258) spells toned letters as a base letter plus a combining tone."""
-    out = b""
-    for ch in unicodedata.normalize("NFC", text):
-        try:
-            out += ch.encode("cp1258")
-        except UnicodeEncodeError:
-            base, *marks = unicodedata.normalize("NFD", ch)
-            tones = [m for m in marks if m in "\u0300\u0301\u0303\u0309\u0323"]
-            quality = unicodedata.normalize("NFC", base + "".join(m for m in marks if m not in tones))
-            out += (quality + "".join(tones)).encode("cp1258")
-    return out
-
-
 def _csv_text(rows, delimiter=","):
     import io
 
@@ -322,7 +307,7 @@ CSV_ROWS = [
     [
         ("utf8-bom.csv", lambda t: b"\xef\xbb\xbf" + t.encode("utf-8"), "utf-8", 0),
         ("utf8.csv", lambda t: t.encode("utf-8"), "utf-8", 0),
-        ("cp1258.csv", _cp1258, "cp1258", 0),
+        ("cp1258.csv", encode_cp1258, "cp1258", 0),
         ("tcvn3.csv", lambda t: encode_tcvn3(t).encode("cp1252"), "cp1252", 5),
         ("vni.csv", lambda t: encode_vni(t).encode("cp1252"), "cp1252", 5),
     ],

@@ -207,47 +207,25 @@ def _mail_settings(register, admin, port: int) -> None:
 
 def test_send_failed_then_good_through_a_real_smtp_server(ward, clerk, admin, db_path, capsys, monkeypatch):
     report = _signed_report(ward, clerk)
+
+    def send() -> tuple[int, str, str]:
+        args = ("--user", "canbo1", "report", "send", str(report.id))
+        return call(db_path, *args, capsys=capsys, monkeypatch=monkeypatch)
+
     with memory_keyring(), smtp_server(auth_password="dung-mat-khau") as server:
         # Nobody listens: refused connection, logged, still "signed, not sent".
         _mail_settings(ward, admin, free_port())
         set_smtp_password(ward.settings, "dung-mat-khau")
-        code, _, err = call(
-            db_path,
-            "--user",
-            "canbo1",
-            "report",
-            "send",
-            str(report.id),
-            capsys=capsys,
-            monkeypatch=monkeypatch,
-        )
+        code, _, err = send()
         assert code == 2 and "Không kết nối được máy chủ thư" in err
         # The server is up but the stored password is wrong: login refused, logged.
         _mail_settings(ward, admin, server.port)
         set_smtp_password(ward.settings, "mat-khau-cu")
-        code, _, err = call(
-            db_path,
-            "--user",
-            "canbo1",
-            "report",
-            "send",
-            str(report.id),
-            capsys=capsys,
-            monkeypatch=monkeypatch,
-        )
+        code, _, err = send()
         assert code == 2 and "từ chối đăng nhập" in err
         assert rp.get(ward, report.id).status == rp.SIGNED and server.messages == []
         set_smtp_password(ward.settings, "dung-mat-khau")
-        code, out, err = call(
-            db_path,
-            "--user",
-            "canbo1",
-            "report",
-            "send",
-            str(report.id),
-            capsys=capsys,
-            monkeypatch=monkeypatch,
-        )
+        code, out, err = send()
         assert code == 0, err
         assert f"Đã gửi báo cáo số {report.id} tới {RECIPIENTS}." in out
     log = rp.sends(ward, report.id)

@@ -6,15 +6,13 @@ from __future__ import annotations
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QVBoxLayout,
 )
 
 from core.errors import MotCuaError
+from gui.dialogs.base import ok_cancel, refusal_label, stack
 from gui.session import Session
 
 
@@ -33,24 +31,13 @@ class DifficultyDialog(QDialog):
         self.procedure.addItem(self.tr("(theo hồ sơ, hoặc không gắn thủ tục)"), "")
         for p in session.register.procedures():
             self.procedure.addItem(f"{p.code} — {p.name}", p.code)
-        self.message = QLabel()
-        self.message.setStyleSheet("color: #b00020")
-        self.message.setWordWrap(True)
+        self.message = refusal_label()
         form = QFormLayout()
         form.addRow(self.tr("Nội dung"), self.text)
         form.addRow(self.tr("Hồ sơ"), self.dossier)
         form.addRow(self.tr("Thủ tục"), self.procedure)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("Lưu"))
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        buttons = ok_cancel(self, self.tr("Lưu"), self.tr("Hủy"), self.submit)
+        stack(self, form, self.message, buttons)
         self.text.setFocus()
 
     def submit(self) -> bool:

@@ -11,19 +11,18 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
-    QVBoxLayout,
 )
 
 from core.errors import MotCuaError
 from core.lifecycle import Step
 from core.model import Dossier, Role, Satisfaction
+from gui.dialogs.base import ok_cancel, refusal_label, stack
 from gui.session import Session
 
 FORM_AFTER = {"supplement": "02", "refuse": "03"}
@@ -82,20 +81,9 @@ class StepDialog(QDialog):
             self.print_after.setText(self.tr("In Mẫu {n} sau khi lưu").format(n=FORM_AFTER[step.action]))
             self.print_after.setChecked(True)
             form.addRow("", self.print_after)
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #b00020")
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(step.label)
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(self.tr("Hủy"))
-        buttons.accepted.connect(self.submit)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.message)
-        layout.addWidget(buttons)
+        self.message = refusal_label()
+        buttons = ok_cancel(self, step.label, self.tr("Hủy"), self.submit)
+        stack(self, form, self.message, buttons)
 
     @property
     def print_form(self) -> str:
