@@ -36,6 +36,9 @@ QT_DEBS = [
     "libglib2.0-0",
     "binutils",  # readelf/as/ld: the bundle's ICU trim and its test (tests/test_build_icu_trim.py)
 ]
+# What the test suite runs for real besides Qt: a throw-away PostgreSQL cluster, a SoftHSM2
+# PKCS#11 token, and poppler's pdfsig/pdftoppm as a second opinion on signed and printed PDFs.
+TEST_DEBS = ["postgresql", "softhsm2", "poppler-utils"]
 
 
 def run(*cmd: str | Path, **kw) -> None:
@@ -54,19 +57,20 @@ def ensure_venv(extras: str) -> None:
         STAMP.write_text(wanted)
 
 
-def ensure_qt_system_libraries() -> None:
-    """A bare Debian/Ubuntu lacks the EGL/xkb/fontconfig libraries Qt loads; install them once."""
+def ensure_qt_system_libraries(extra: list[str] | None = None) -> None:
+    """A bare Debian/Ubuntu lacks the EGL/xkb/fontconfig libraries Qt loads; install them once
+    (with ``extra``, also the programs the tests drive)."""
     if not sys.platform.startswith("linux") or not shutil.which("apt-get"):
         return
     if os.geteuid() != 0:
         return
     missing = []
-    for deb in QT_DEBS:
+    for deb in [*QT_DEBS, *(extra or [])]:
         probe = subprocess.run(["dpkg-query", "-W", "-f=${Status}", deb], capture_output=True, text=True)
         if "install ok installed" not in probe.stdout:
             missing.append(deb)
     if missing:
-        print("Cài thư viện hệ thống cho Qt: " + " ".join(missing), flush=True)
+        print("Cài gói hệ thống: " + " ".join(missing), flush=True)
         env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
         subprocess.run(["apt-get", "update", "-qq"], check=False, env=env)
         run("apt-get", "install", "-y", "-qq", *missing, env=env)
@@ -77,7 +81,7 @@ def main(argv: list[str]) -> int:
     rest = argv[1:]
     if what == "test":
         ensure_venv("test")
-        ensure_qt_system_libraries()
+        ensure_qt_system_libraries(TEST_DEBS)
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
         return subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env).returncode
     if what == "app":
