@@ -13,6 +13,7 @@ from core.errors import MotCuaError
 from core.model import User
 from core.paths import default_db_path
 from core.register import Register
+from core.timeutil import now
 from core.users import SYSTEM_USER
 
 
@@ -28,7 +29,7 @@ class CliContext:
     @property
     def register(self) -> Register:
         if self._register is None:
-            self._register = Register.open(self.db_path)
+            self._register = Register.open(self.db_path, clock=now)  # the one clock (core.timeutil)
         return self._register
 
     def require_initialised(self) -> Register:

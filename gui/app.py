@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 from core.errors import MotCuaError
 from core.register import Register
+from core.timeutil import clock_override, fmt_vn, now
 from gui.dialogs.login import LoginDialog
 from gui.dialogs.setup import SetupDialog
 from gui.main_window import MainWindow
@@ -43,6 +44,9 @@ def start(session: Session) -> MainWindow | None:
         if not prompts().exec_dialog(login):
             return None
     window = MainWindow(session)
+    fixed = clock_override()
+    if fixed is not None:  # a training or test clock must never pass for the real one
+        window.setWindowTitle(f"{window.windowTitle()} [đồng hồ giả lập: {fmt_vn(fixed)}]")
     window.backup_on_close = True  # the day's backup when the counter closes
     window.show()
     return window
@@ -52,7 +56,7 @@ def run(db_path: Path) -> int:
     """``motcua`` with no command."""
     app = application()
     try:
-        register = Register.open(db_path)
+        register = Register.open(db_path, clock=now)  # the one clock (core.timeutil), as the CLI's
     except MotCuaError as exc:
         prompts().error(None, exc.message)
         return 1
