@@ -17,7 +17,26 @@ MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=15)
 MIN_PASSWORD = 6
 _LOGIN = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
-_hasher = PasswordHasher()
+
+
+def production_hasher() -> PasswordHasher:
+    """The parameters every stored password gets: argon2-cffi's default, RFC 9106's low-memory
+    profile (argon2id, 64 MiB, 3 passes, 4 lanes). Deliberately no setting, file or environment
+    variable changes them: a weaker hash written by a tampered start would stay in the register."""
+    return PasswordHasher()
+
+
+_hasher = production_hasher()
+
+
+def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Swap the hasher for this process only; returns the previous one. The test suite makes its
+    few dozen users with cheap parameters this way; verifying reads the parameters from each hash,
+    so a password hashed either way is checked the same."""
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    return previous
+
 
 SYSTEM_USER = User(login="he-thong", full_name="Hệ thống (dòng lệnh)", role=Role.ADMIN)
 

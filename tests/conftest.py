@@ -1,49 +1,72 @@
-"""Shared fixtures: a real SQLite file per test, a settable clock, ready-made users.
+"""Fixtures and the test run's own surroundings: a real SQLite file per test, a settable clock,
+ready-made users, a data folder and credential store of the run's own, cheap password hashes.
 
+Shared constants and helpers live in ``tests.helpers`` (import them from there).
 QT_QPA_PLATFORM is set before Qt can load (as Picard does), so GUI tests run headless.
 """
 
 from __future__ import annotations
 
 import os
-from datetime import datetime
+import shutil
+import tempfile
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Nothing a test does may reach the developer's own MotCua folder or credential store: the data
 # folder (backups, the list of backup folders, logs) and the keyring are the test run's own,
 # here and in every subprocess a test starts. Tests that need a keyring set a memory one.
-_TEST_HOME = __import__("tempfile").mkdtemp(prefix="motcua-tests-")
+_TEST_HOME = tempfile.mkdtemp(prefix="motcua-tests-")
 os.environ["MOTCUA_DATA_DIR"] = _TEST_HOME
 os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 import pytest  # noqa: E402
+from argon2 import PasswordHasher  # noqa: E402
 
-from core.model import IntakeForm, Role  # noqa: E402
+from core import timeutil, users  # noqa: E402
 from core.register import Register  # noqa: E402
-from core.timeutil import VN_TZ  # noqa: E402
+from tests.helpers import AGENCY, PASSWORD, START, Clock, at, make_form, make_register  # noqa: E402
+
+# older `from tests.conftest import make_form` imports keep working; new code uses tests.helpers
+_REEXPORTED = (AGENCY, PASSWORD, at, make_form)
 
 pytest_plugins = ["tests.gui_helpers"]  # GUI fixtures (fake_prompts, gui_session), listed once here
 
-PASSWORD = "matkhau123"
-AGENCY = "000.17.22.H56"
+# Users made in this process hash with the cheapest argon2id parameters: a hash costs ~0.1 ms
+# instead of ~60 ms. Verifying reads the parameters from each hash, so subprocesses check these
+# passwords as cheaply without any switch of their own; production parameters are tested in
+# test_house.py. Programs a test starts still hash new passwords with the production parameters.
+users.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
 
 
-class Clock:
-    """A clock the test moves by hand."""
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--today",
+        metavar="YYYY-MM-DD",
+        help="run the suite as if the wall clock said 09:00 that day (sets MOTCUA_NOW, which "
+        "the suite's own processes and every program they start read)",
+    )
 
-    def __init__(self, at: datetime):
-        self.at = at
 
-    def __call__(self) -> datetime:
-        return self.at
+def pytest_configure(config: pytest.Config) -> None:
+    today = config.getoption("--today")
+    if today:
+        os.environ[timeutil.ENV_NOW] = today
+    timeutil.clock_override()  # a mistyped --today or MOTCUA_NOW stops the run here, not in a test
 
-    def set(self, text: str) -> None:
-        self.at = datetime.fromisoformat(text).replace(tzinfo=VN_TZ)
+
+def pytest_report_header(config: pytest.Config) -> str:
+    fixed = timeutil.clock_override()
+    return f"MotCua clock: {timeutil.fmt(fixed)} (MOTCUA_NOW)" if fixed else "MotCua clock: the PC's"
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock(datetime(2026, 11, 23, 9, 0, tzinfo=VN_TZ))
+def clock():
+    """The hand-moved clock, and for the test's length the clock of the whole process: the
+    register, backups, the audit trail and the window all read it (``core.timeutil.now``)."""
+    moving = Clock(START)
+    previous = timeutil.set_clock(moving)
+    yield moving
+    timeutil.set_clock(previous)
 
 
 @pytest.fixture
@@ -51,17 +74,28 @@ def db_path(tmp_path):
     return tmp_path / "motcua.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def register_template(tmp_path_factory) -> os.PathLike:
+    """The standard register built once per process (``make_register``); tests get a copy.
+
+    Copied only while no connection is open to it: after ``close`` the file is whole, with no
+    -wal or -shm beside it (checked), so a byte copy is the same database."""
+    path = tmp_path_factory.mktemp("modele") / "motcua.sqlite3"
+    make_register(path, Clock(START)).close()
+    leftovers = [p.name for p in path.parent.iterdir() if p != path]
+    assert not leftovers, f"the template register left {leftovers} beside it"
+    return path
+
+
 @pytest.fixture
-def register(db_path, clock):
+def register(db_path, clock, register_template):
     """An initialised register (starter catalogue) on a real file, with a clerk,
     a vice-chair and an admin."""
-    reg = Register.open(db_path, clock=clock)
-    reg.initialise("UBND phường Tây Hồ", AGENCY, report_to="Văn phòng UBND thành phố Hà Nội")
-    from core.users import SYSTEM_USER
-
-    reg.add_user(SYSTEM_USER, "quantri", "Lê Minh Quản", Role.ADMIN, PASSWORD)
-    reg.add_user(SYSTEM_USER, "canbo1", "Nguyễn Thị Thu Hà", Role.CLERK, PASSWORD)
-    reg.add_user(SYSTEM_USER, "phochutich", "Phạm Quang Vinh", Role.VICE_CHAIR, PASSWORD)
+    if clock.at == START and not db_path.exists():
+        shutil.copyfile(register_template, db_path)
+        reg = Register.open(db_path, clock=clock)
+    else:  # a test that moved its clock first gets a register made at that moment
+        reg = make_register(db_path, clock)
     yield reg
     reg.close()
 
@@ -79,19 +113,3 @@ def admin(register):
 @pytest.fixture
 def vice_chair(register):
     return register.user("phochutich")
-
-
-def make_form(procedure_code: str = "1.004222", **kw) -> IntakeForm:
-    base = dict(
-        procedure_code=procedure_code,
-        applicant="Nguyễn Thị Ưởng",
-        id_number="001190012345",
-        phone="0912345678",
-        address="Số 12 Âu Cơ, phường Tây Hồ, Hà Nội",
-    )
-    base.update(kw)
-    return IntakeForm(**base)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=VN_TZ)

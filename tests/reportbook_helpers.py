@@ -10,13 +10,13 @@ import dataclasses
 import io
 from datetime import date
 
-from conftest import at, make_form
 from openpyxl import load_workbook
 
 from core.model import Channel
 from core.periods import Period
 from core.reporting import SIGNED, Report
 from core.stats import compute
+from tests.helpers import at, make_form
 
 NOVEMBER = Period(date(2026, 11, 1), date(2026, 11, 30), "month")
 NOTES = dict(

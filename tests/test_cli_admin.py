@@ -78,8 +78,9 @@ def _intake(db, capsys, at: str) -> str:
     return capsys.readouterr().out.strip()
 
 
-def test_difficulty_apologise_edit(db, capsys):
+def test_difficulty_apologise_edit(db, capsys, clock):
     code = _intake(db, capsys, "2026-11-23 09:00")
+    clock.set("2026-11-24T10:00")  # what the commands without --at stamp: the difficulty, the apology
     assert (
         run(db, "--user", "canbo1", "difficulty", "add", "Thiếu mẫu tờ khai bản giấy", "--dossier", code) == 0
     )

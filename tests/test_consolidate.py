@@ -11,9 +11,7 @@ import zipfile
 from datetime import date
 
 import pytest
-from conftest import make_form
 from openpyxl import Workbook, load_workbook
-from reportbook_helpers import NOVEMBER, draft_report, open_book, populate, signed
 
 from core.errors import MotCuaError
 from core.filesafety import check_xlsx
@@ -29,6 +27,8 @@ from reports.consolidate import (
 )
 from reports.datasheet import HEADERS, SHEET_NAME, read_workbook
 from reports.workbook import report_workbook
+from tests.helpers import make_form
+from tests.reportbook_helpers import NOVEMBER, draft_report, open_book, populate, signed
 
 QUANG_AN = ("UBND phường Quảng An", "000.17.22.H57")
 NHAT_TAN = ("UBND phường Nhật Tân", "000.17.22.H58")

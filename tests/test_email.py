@@ -50,7 +50,7 @@ from reports.workbook import (
     report_filename,
     report_workbook,
 )
-from tests.conftest import AGENCY, PASSWORD, Clock, at, make_form
+from tests.helpers import AGENCY, PASSWORD, Clock, at, make_form
 from tests.smtp_helpers import (
     SMTP_USER,
     failing_keyring,

@@ -10,11 +10,11 @@ from datetime import date
 
 import pypdf
 import pytest
-from conftest import at, make_form
 from openpyxl import load_workbook
 
 from cli.main import main
 from reports.register_book import COLUMNS, book_rows, dossiers_in_period, render_register_pdf
+from tests.helpers import at, make_form
 
 
 def pages_text(pdf: bytes) -> list[str]:

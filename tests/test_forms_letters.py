@@ -8,7 +8,6 @@ import unicodedata
 
 import pypdf
 import pytest
-from conftest import at, make_form
 from PIL import Image
 
 from core.errors import MotCuaError, ValidationError
@@ -16,6 +15,7 @@ from core.model import EventKind
 from reports import forms
 from reports.control_sheet import control_rows
 from reports.guide import render_guide_pdf, render_guide_png
+from tests.helpers import at, make_form
 
 NAME = "Hoàng Thị Bích Ngọc Quỳnh Như Nguyễn Phương Uyên Đặng Lê Ái"
 

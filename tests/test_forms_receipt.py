@@ -11,10 +11,10 @@ import pypdf
 import pypdfium2
 import pytest
 import zxingcpp
-from conftest import at, make_form
 
 from reports.forms import print_receipt, render_receipt
 from reports.layout import wrap
+from tests.helpers import at, make_form
 
 LONG_NAME = "Công ty Trách nhiệm hữu hạn Thương mại Dịch vụ Ưởng Đức Hạnh"
 LONG_ADDRESS = (

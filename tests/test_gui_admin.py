@@ -13,8 +13,8 @@ from gui.views.admin_calendar import CalendarView
 from gui.views.admin_catalogue import CatalogueView
 from gui.views.admin_settings import SettingsView
 from gui.views.admin_users import UsersView
-from tests.conftest import PASSWORD, make_form
 from tests.gui_helpers import type_text
+from tests.helpers import PASSWORD, make_form
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from gui.dialogs.error_details import ErrorDetailsDialog, show_failure
 from gui.main_window import MainWindow
 from gui.session import Session
 from gui.views.backup_view import BackupView
-from tests.conftest import make_form
+from tests.helpers import make_form
 
 
 @pytest.fixture(autouse=True)

@@ -10,7 +10,7 @@ import pytest
 from core import backup as backup_mod
 from gui.app import start
 from gui.tasks import set_synchronous, wait_for_idle
-from tests.conftest import make_form
+from tests.helpers import make_form
 
 
 @pytest.fixture(autouse=True)

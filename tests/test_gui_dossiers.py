@@ -12,8 +12,8 @@ from gui.dialogs.apology import ApologyDialog
 from gui.dialogs.step import StepDialog
 from gui.models.dossier_table import PAGE, DossierTableModel
 from gui.views.dossiers import DossiersView
-from tests.conftest import at, make_form
 from tests.gui_helpers import type_text
+from tests.helpers import at, make_form
 
 
 def fill(register, clerk, clock, n=5):

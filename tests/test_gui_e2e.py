@@ -10,8 +10,8 @@ from gui.app import start
 from gui.dialogs.login import LoginDialog
 from gui.dialogs.step import StepDialog
 from gui.session import Session
-from tests.conftest import PASSWORD
 from tests.gui_helpers import pdf_qr_codes, type_text
+from tests.helpers import PASSWORD
 
 CITIZENS = [
     ("khai sinh", "Nguyễn Thị Ưởng", "001190012345", "0912 345 678", "Số 12 Âu Cơ, Tây Hồ"),

@@ -9,8 +9,6 @@ from core.legacy_text import encode_tcvn3
 from gui.session import Session
 from gui.views.import_view import ImportView, RegisterImportTab
 
-pytest_plugins = ["tests.gui_helpers"]
-
 HEADER = ["Số hồ sơ", "Thủ tục", "Họ tên", "CCCD", "SĐT", "Ngày tiếp nhận", "Ngày có kết quả", "Tình trạng"]
 
 

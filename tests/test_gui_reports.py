@@ -24,7 +24,7 @@ from gui.dialogs.smtp_password import SmtpPasswordDialog
 from gui.session import Session
 from gui.views.figures_table import HEADER_ROWS
 from gui.views.reports_view import ReportsView
-from tests.conftest import PASSWORD, at, make_form
+from tests.helpers import PASSWORD, at, make_form
 from tests.smtp_helpers import SMTP_USER, memory_keyring, smtp_server
 
 NOVEMBER = preset_period("month", date(2026, 11, 23))

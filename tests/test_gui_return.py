@@ -10,8 +10,8 @@ from core.model import Satisfaction, Status
 from gui.dialogs.difficulty import DifficultyDialog
 from gui.main_window import MainWindow
 from gui.views.return_view import ReturnView
-from tests.conftest import make_form
 from tests.gui_helpers import type_text
+from tests.helpers import make_form
 
 
 def test_scan_a_resolved_dossier_and_return_it_by_keyboard(qtbot, gui_session, clerk):

@@ -10,7 +10,7 @@ from core.periods import preset_period
 from core.stats import compute
 from core.store import DossierQuery
 from gui.tasks import Task, set_synchronous, wait_for_idle
-from tests.conftest import make_form
+from tests.helpers import make_form
 
 
 def test_worker_threads_use_their_own_connection_and_the_gui_thread_the_session_one(

@@ -14,8 +14,8 @@ from gui.dialogs.login import LoginDialog
 from gui.dialogs.setup import SetupDialog
 from gui.main_window import MainWindow
 from gui.session import Session
-from tests.conftest import PASSWORD
 from tests.gui_helpers import type_text
+from tests.helpers import PASSWORD
 
 
 def test_login_rejects_wrong_password_then_accepts(qtbot, register, fake_prompts):

@@ -9,7 +9,7 @@ from core.store import QuickFilter
 from core.today import last_days, today_figures
 from gui.main_window import MainWindow
 from gui.views.today import TodayView
-from tests.conftest import make_form
+from tests.helpers import make_form
 
 
 def test_tiles_and_chart_follow_the_register(qtbot, gui_session, clerk, clock):

@@ -13,11 +13,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from conftest import Clock
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
-from reportbook_helpers import draft_report, populate, signed
 
 from core.model import Role
 from core.register import Register
@@ -25,7 +23,9 @@ from core.users import SYSTEM_USER
 from reports.consolidate import consolidate
 from reports.datasheet import SHEET_NAME
 from reports.workbook import report_workbook
+from tests.helpers import Clock
 from tests.hostile_helpers import is_vietnamese, mutate
+from tests.reportbook_helpers import draft_report, populate, signed
 
 TRIED = {"files": 0}
 

@@ -29,7 +29,7 @@ from core.validation import (
     validate_passport,
     validate_tax_code,
 )
-from tests.conftest import at
+from tests.helpers import at
 from tests.hostile_helpers import is_vietnamese
 
 EXAMPLES = 400

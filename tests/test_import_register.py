@@ -22,7 +22,7 @@ from core.register_file import HEADERS, RowError, decode_legacy_csv, find_header
 from core.stats import compute
 from core.timeutil import VN_TZ, to_db
 from core.users import SYSTEM_USER
-from tests.conftest import AGENCY, PASSWORD, at, make_form
+from tests.helpers import AGENCY, PASSWORD, at, make_form
 
 CANONICAL = [
     "Mã hồ sơ",

@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-from conftest import at, make_form
 
 from core.errors import PermissionDenied, TransitionError, ValidationError
 from core.model import EventKind, Status
+from tests.helpers import at, make_form
 
 
 def test_intake_numbers_and_dates_a_dossier(register, clerk):

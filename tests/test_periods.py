@@ -10,11 +10,11 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from conftest import at, make_form
 
 from core.errors import ValidationError
 from core.periods import PRESET_LABELS, PRESETS, Period, default_preset, official_year, preset_period
 from core.stats import day_summary
+from tests.helpers import at, make_form
 
 D = date
 

@@ -27,7 +27,7 @@ from core.credentials import set_smtp_password
 from core.periods import Period
 from core.stats import KEYS, compute, day_summary
 from reports.datasheet import read_workbook
-from tests.conftest import PASSWORD, at, make_form
+from tests.helpers import PASSWORD, at, make_form
 from tests.smtp_helpers import SMTP_USER, failing_keyring, free_port, memory_keyring, smtp_server
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -22,9 +22,7 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 import pytest
-import report_reference as reference
 import sqlite_utils
-from conftest import AGENCY, PASSWORD, Clock, at, make_form
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -36,6 +34,8 @@ from core.schema import MIGRATIONS
 from core.stats import CARRIED_SQL, KEYS, Figures, compute
 from core.timeutil import VN_TZ, start_of_day
 from core.users import SYSTEM_USER
+from tests import report_reference as reference
+from tests.helpers import AGENCY, PASSWORD, Clock, at, make_form
 
 NOVEMBER = preset_period("month", date(2026, 11, 10))  # 01/11/2026 - 30/11/2026
 AFTER_NOVEMBER = at("2026-12-03 09:00")

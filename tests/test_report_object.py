@@ -13,7 +13,7 @@ from core import reporting as rp
 from core.errors import AuthenticationError, NotFoundError, PermissionDenied
 from core.periods import Period
 from core.stats import compute
-from tests.conftest import AGENCY, PASSWORD, at, make_form
+from tests.helpers import AGENCY, PASSWORD, at, make_form
 
 PERIOD = Period(date(2026, 11, 2), date(2026, 11, 13), "")
 

@@ -12,11 +12,9 @@ import unicodedata
 from datetime import date
 
 import pytest
-from conftest import PASSWORD, make_form
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import MergedCell
-from reportbook_helpers import NOTES, NOVEMBER, draft_report, open_book, populate, signed
 
 from core import reporting
 from core.periods import Period
@@ -31,6 +29,8 @@ from reports.workbook import (
     report_workbook,
     safe_filename,
 )
+from tests.helpers import PASSWORD, make_form
+from tests.reportbook_helpers import NOTES, NOVEMBER, draft_report, open_book, populate, signed
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import PASSWORD, at, make_form
 
 from cli.main import main
 from core.db import connect, schema_version
 from core.errors import AuthenticationError, DatabaseError
 from core.schema import MIGRATIONS
 from core.users import MAX_FAILED_LOGINS
+from tests.helpers import PASSWORD, at, make_form
 
 ROOT = Path(__file__).resolve().parent.parent
 

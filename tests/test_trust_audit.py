@@ -13,7 +13,7 @@ from cli.main import main
 from core import audit
 from core.errors import ValidationError
 from core.model import Role
-from tests.conftest import at, make_form
+from tests.helpers import at, make_form
 
 
 def _pairs(register) -> list[tuple[str, str]]:

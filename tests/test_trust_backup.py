@@ -15,7 +15,7 @@ from core.backup import BackupInfo, backup_if_due, backup_now, backups_to_delete
 from core.dbcheck import DamagedDatabaseError, inspect_file
 from core.errors import DatabaseError
 from core.register import Register
-from tests.conftest import at, make_form
+from tests.helpers import at, make_form
 
 
 @pytest.fixture(autouse=True)

@@ -19,7 +19,7 @@ from core.backup import backup_now
 from core.errors import DatabaseError
 from core.register import Register
 from core.users import SYSTEM_USER
-from tests.conftest import at, make_form
+from tests.helpers import at, make_form
 
 ROOT = Path(__file__).resolve().parent.parent
 

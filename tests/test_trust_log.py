@@ -9,7 +9,7 @@ import pytest
 
 from core.errors import ValidationError
 from core.logsetup import format_error_details, scrub, setup_logging, user_message
-from tests.conftest import make_form
+from tests.helpers import make_form
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 
 import pytest
-from conftest import at, make_form
 
 from core.errors import ValidationError, ValidationErrors
 from core.model import IdKind, IntakeForm
@@ -18,6 +17,7 @@ from core.validation import (
     validate_passport,
     validate_tax_code,
 )
+from tests.helpers import at, make_form
 
 
 @pytest.mark.parametrize("value", ["001190012345", "079 203 001 234", "101099123456"])
