@@ -36,6 +36,9 @@ _FORMATS = (
     "%d/%m/%Y %H:%M:%S",
 )
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y")
+# The years a register's moment can fall in: "23/11/0026" (a typo for 2026) or year 1 / 9999
+# (which overflow once shifted to +07:00) are refused where text becomes a moment.
+MIN_YEAR, MAX_YEAR = 2000, 2100
 
 
 ENV_NOW = "MOTCUA_NOW"
