@@ -38,6 +38,9 @@ class Settings:
     smtp_security: str = "ssl"  # ssl | starttls | none
     smtp_user: str = ""
     smtp_sender: str = ""
+    attach_max_file_mb: int = 20  # one scanned file (a 300 dpi A4 page is 0.3-1 MB)
+    attach_max_dossier_mb: int = 200  # all the scans of one dossier
+    scan_watch_dir: str = ""  # where the scanner saves: new files are offered for the dossier on screen
 
     @property
     def cutoff(self) -> time:
@@ -60,7 +63,12 @@ SETTING_NAMES = {f.name for f in fields(Settings)}
 _FIELD_TYPES = {f.name: f.type for f in fields(Settings)}
 _TRUE_WORDS = {"1", "true", "yes", "co", "có", "on"}
 _FALSE_WORDS = {"0", "false", "no", "khong", "không", "off", ""}
-_INT_RANGES = {"receipt_copies": (1, 5), "smtp_port": (1, 65535)}
+_INT_RANGES = {
+    "receipt_copies": (1, 5),
+    "smtp_port": (1, 65535),
+    "attach_max_file_mb": (1, 500),
+    "attach_max_dossier_mb": (1, 10_000),
+}
 
 
 def coerce_setting(name: str, value: Any) -> Any:
