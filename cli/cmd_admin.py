@@ -96,6 +96,7 @@ def cmd_settings_set(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def cmd_user_update(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor()  # the actor's own password is the first line on stdin
     changes: dict[str, object] = {}
     for name in ("full_name", "role", "title"):
         if getattr(args, name) is not None:
@@ -108,7 +109,7 @@ def cmd_user_update(ctx: CliContext, args: argparse.Namespace) -> int:
             raise ValidationError("Mật khẩu", "mật khẩu mới trống")
     if not changes:
         raise ValidationError("Sửa người dùng", "chưa nêu điều gì cần sửa")
-    user = ctx.register.update_user(ctx.actor(), args.login, **changes)
+    user = ctx.register.update_user(actor, args.login, **changes)
     state = "đang dùng" if user.active else "đã khóa"
     print(f"{user.login}\t{user.full_name}\t{user.role.value}\t{user.title}\t{state}")
     return 0

@@ -6,12 +6,12 @@ from __future__ import annotations
 import argparse
 
 from cli.context import CliContext
+from core import users as users_mod
 from core.catalogue import import_procedures
 from core.jsonview import dossier_json, procedure_json
 from core.lifecycle import STEPS
 from core.model import Channel, IdKind, IntakeForm, Role
 from core.timeutil import fmt, parse_date, parse_time
-from core.users import SYSTEM_USER
 
 CHANNELS = [c.value for c in Channel]
 
@@ -141,6 +141,8 @@ def cmd_init(ctx: CliContext, args: argparse.Namespace) -> int:
 def cmd_demo(ctx: CliContext, args: argparse.Namespace) -> int:
     from core.demo import DEMO_PASSWORD, make_demo
 
+    if ctx.register.store.count_users():  # demo users have a known password: an admin's choice
+        users_mod.require(ctx.actor(), Role.ADMIN, action="thêm dữ liệu mẫu vào sổ đã có người dùng")
     if ctx.register.store.dossier_count() and ctx.register.is_initialised:
         print("Cơ sở dữ liệu đã có hồ sơ; thêm dữ liệu mẫu vào cùng.")
     result = make_demo(ctx.register, dossiers=args.dossiers, days=args.days)
@@ -151,8 +153,9 @@ def cmd_demo(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def cmd_user_add(ctx: CliContext, args: argparse.Namespace) -> int:
+    actor = ctx.actor()  # the admin's password comes first on stdin, then the new user's
     password = ctx.read_secret()
-    user = ctx.register.add_user(ctx.actor(), args.login, args.full_name, args.role, password, args.title)
+    user = ctx.register.add_user(actor, args.login, args.full_name, args.role, password, args.title)
     print(f"Đã thêm {user.login} ({user.full_name}, {user.role.label}).")
     return 0
 
@@ -182,8 +185,8 @@ def cmd_procedures_import(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
-def _at(value: str | None):
-    return parse_time(value, "--at") if value else None
+def _at(ctx: CliContext, value: str | None):
+    return ctx.moment(value, "--at")  # not in the future, not before 2000
 
 
 def cmd_intake(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -207,7 +210,7 @@ def cmd_intake(ctx: CliContext, args: argparse.Namespace) -> int:
         return_by_post=args.by_post,
         note=args.note,
     )
-    dossier = register.intake(form, ctx.actor(args.clerk), at=_at(args.at))
+    dossier = register.intake(form, ctx.actor(args.clerk), at=_at(ctx, args.at))
     if args.json:
         ctx.print_json(dossier_json(dossier))
     else:
@@ -225,7 +228,7 @@ def cmd_step(ctx: CliContext, args: argparse.Namespace) -> int:
         details["receiver_name"] = args.receiver
     note = getattr(args, "reason", "") or args.note
     actor = ctx.actor()
-    d = register.apply(args.code, args.action, actor, at=_at(args.at), note=note, **details)
+    d = register.apply(args.code, args.action, actor, at=_at(ctx, args.at), note=note, **details)
     print(f"{d.code}\t{d.status.value}\t{d.status.label}")
     return 0
 
@@ -264,8 +267,7 @@ def cmd_due_date(ctx: CliContext, args: argparse.Namespace) -> int:
 
 def cmd_calendar_add(ctx: CliContext, args: argparse.Namespace) -> int:
     day = parse_date(args.date, "Ngày")
-    actor = ctx.actor() if (args.user or ctx.args.user) else SYSTEM_USER
-    moved = ctx.register.set_override(actor, day, args.working, args.note)
+    moved = ctx.register.set_override(ctx.actor(), day, args.working, args.note)
     kind = "ngày làm việc" if args.working else "ngày nghỉ"
     print(f"Đã đặt {day:%d/%m/%Y} là {kind}; {moved} hồ sơ đang giải quyết được tính lại hạn.")
     return 0

@@ -6,21 +6,26 @@ import argparse
 import json
 import os
 import sys
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from core.errors import MotCuaError
-from core.model import User
+from core import users as users_mod
+from core.errors import AuthenticationError, DatabaseError, MotCuaError, PermissionDenied
+from core.model import Role, User
 from core.paths import default_db_path
 from core.register import Register
-from core.timeutil import now
-from core.users import SYSTEM_USER
+from core.text import nfc
+from core.timeutil import now, parse_time
+from core.users import SYSTEM_ACCOUNT, SYSTEM_USER
+from core.validation import validate_moment
 
 
 class CliContext:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self._register: Register | None = None
+        self._proven: dict[str, User] = {}  # login -> user whose password this command checked
 
     @property
     def db_path(self) -> Path:
@@ -41,9 +46,72 @@ class CliContext:
         return self.register
 
     def actor(self, login: str | None = None) -> User:
-        """The user a command acts as: ``--clerk``/``--user``, then ``MOTCUA_USER``, else the system."""
+        """The person a command acts as, proven by their password; else the system account.
+
+        ``--clerk``/``--user``, then ``MOTCUA_USER``, names the person; their password is read
+        from stdin (one line from a pipe, without echo on a terminal), as the sign-off does, and
+        checked like a log-in (wrong ones count towards the lock-out). A name alone proves
+        nothing: anyone can type one, and the audit trail would believe it.
+
+        With no name the command acts as ``SYSTEM_ACCOUNT`` (register work only), except on a
+        register with no user yet, where the set-up identity creates the first one.
+        """
         login = login or self.args.user or os.environ.get("MOTCUA_USER")
-        return self.register.user(login) if login else SYSTEM_USER
+        if not login:
+            return SYSTEM_USER if self.register.store.count_users() == 0 else SYSTEM_ACCOUNT
+        key = nfc(login).lower()
+        if key not in self._proven:
+            password = self.read_secret(f"Mật khẩu của {login}: ")
+            if not password:
+                raise AuthenticationError(
+                    f"Cần mật khẩu của {login}: gõ khi được hỏi, hoặc một dòng trên stdin "
+                    f"(echo ... | motcua --user {login} ...)."
+                )
+            self._proven[key] = self.register.authenticate(login, password)
+        return self._proven[key]
+
+    def restore_admin(self, backup: Path) -> User:
+        """The admin allowing a restore, proven against the register, or the backup if it cannot open.
+
+        The register to be replaced may be the damaged file the restore is for: then the
+        backup's own user table (read-only, without lock-out counting) is asked instead.
+        """
+        login = self.args.user or os.environ.get("MOTCUA_USER")
+        if not login:
+            raise PermissionDenied(
+                "Khôi phục dữ liệu cần quản trị: thêm --user <tên đăng nhập quản trị> và nhập mật khẩu."
+            )
+        if self.db_path.is_file() and self.db_path.stat().st_size > 0:
+            try:
+                user = self.actor()
+            except DatabaseError:  # damaged or unreadable: ask the backup
+                self.close()
+                user = self._proven_in(backup, login)
+        else:
+            user = self._proven_in(backup, login)
+        users_mod.require(user, Role.ADMIN, action="khôi phục dữ liệu")
+        return user
+
+    def _proven_in(self, path: Path, login: str) -> User:
+        password = self.read_secret(f"Mật khẩu của {login}: ")
+        try:
+            other = Register.open(path, clock=now, readonly=True)
+        except MotCuaError:
+            raise AuthenticationError(f"Không kiểm tra được mật khẩu trong tệp {path.name}.") from None
+        try:
+            row = other.store.user_auth_row(nfc(login).lower())
+            if row is None or not users_mod.password_matches(row["password_hash"], password):
+                raise AuthenticationError("Sai tên đăng nhập hoặc mật khẩu.")
+            users_mod.check_login_allowed(row, other.now())
+            return other.user(login)
+        finally:
+            other.close()
+
+    def moment(self, text: str | None, field: str = "--at") -> datetime | None:
+        """A moment typed on the command line: parsed, and neither in the future nor before 2000."""
+        if not text:
+            return None
+        return validate_moment(parse_time(text, field), field, now=self.register.now())
 
     def close(self) -> None:
         if self._register is not None:

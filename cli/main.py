@@ -56,10 +56,66 @@ def _utf8_streams() -> None:
             stream.reconfigure(encoding="utf-8")
 
 
+# Whole numbers a command takes (a fee, a limit, a report number) fit in SQLite's 64-bit
+# integers with room to spare; a bigger one is a typing slip, refused before any work starts.
+MAX_INT_ARG = 10**15
+
+
+def _undecodable(argv: list[str]) -> str | None:
+    """The first argument that is not UTF-8 text (Python keeps its bytes as lone surrogates)."""
+    for arg in argv:
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    return None
+
+
+def _option_names(parser: argparse.ArgumentParser, found: dict[str, str] | None = None) -> dict[str, str]:
+    """dest -> the option as typed ("--fee", "ID"), over the parser and all its sub-parsers."""
+    found = {} if found is None else found
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in action.choices.values():
+                _option_names(child, found)
+        elif action.dest not in found:
+            found[action.dest] = action.option_strings[-1] if action.option_strings else action.dest.upper()
+    return found
+
+
+def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) -> str | None:
+    """A refusal for an integer argument too large to be meant (argparse's ``int`` has no bound)."""
+    names = None
+    for dest, value in vars(args).items():
+        if isinstance(value, int) and not isinstance(value, bool) and abs(value) > MAX_INT_ARG:
+            names = names or _option_names(parser)
+            return f"tham số {names.get(dest, dest)}: số {str(value)[:30]} quá lớn"
+    return None
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code (never raises, never prints a traceback).
+
+    In-process callers (tests, the fuzzer) get argparse's exits as return values too.
+    """
     _utf8_streams()
+    argv = sys.argv[1:] if argv is None else list(argv)
+    bad = _undecodable(argv)
+    if bad is not None:
+        print(
+            f"Lỗi: tham số “{bad}” không phải văn bản UTF-8 hợp lệ (gõ lại bằng bộ gõ Unicode).",
+            file=sys.stderr,
+        )
+        return 2
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exc:  # --help, --version, or a refusal already printed in Vietnamese
+        return exc.code if isinstance(exc.code, int) else 2
+    refusal = _check_numbers(parser, args)
+    if refusal:
+        print(f"Lỗi: lệnh không hợp lệ: {refusal}", file=sys.stderr)
+        return 2
     if not args.command:
         from cli.context import open_window
 
@@ -78,11 +134,23 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Lỗi: {describe_sqlite_error(exc)}", file=sys.stderr)
         return 2
     except OSError as exc:
-        print(f"Lỗi: không đọc/ghi được tệp {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
+        from core.filesafety import os_reason
+
+        print(f"Lỗi: không đọc/ghi được tệp {exc.filename or ''}: {os_reason(exc)}.", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("Đã dừng.", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: the user still gets a sentence, the log gets the details
+        from core.logsetup import log_unhandled
+
+        log_unhandled(exc)
+        print(
+            f"Lỗi ngoài dự kiến ({type(exc).__name__}): lệnh chưa hoàn tất, dữ liệu đã ghi trước đó vẫn "
+            "nguyên vẹn. Chi tiết đã ghi vào nhật ký của MotCua; hãy báo cho quản trị.",
+            file=sys.stderr,
+        )
+        return 2
     finally:
         ctx.close()
 

@@ -32,6 +32,30 @@ def fold(value: str | None) -> str:
     return _SPACES.sub(" ", stripped.lower()).strip()
 
 
+# Characters refused in anything typed or imported: C0/C1 controls (BEL, ESC ...), format
+# characters (the bidi overrides U+202A-202E and isolates U+2066-2069, zero-width U+200B-200D,
+# U+2060, U+FEFF), lone surrogates (undecodable bytes of a command-line argument), private-use
+# and unassigned code points, and the Unicode line/paragraph separators. They are invisible on
+# screen, can reorder what a clerk or a terminal shows (a name that reads backwards), and make
+# the Excel writer refuse the whole register book.
+_REFUSED_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+MULTILINE_ALLOWED = frozenset("\t\n\r")
+
+
+def hidden_character(value: str | None, multiline: bool = False) -> str | None:
+    """The first refused character of ``value`` as "U+202E", or None when the text is clean.
+
+    Tabs and line breaks are allowed only in multi-line fields (notes, report texts); leading
+    and trailing white space is ignored, since ``nfc`` trims it anyway.
+    """
+    for ch in (value or "").strip():
+        if multiline and ch in MULTILINE_ALLOWED:
+            continue
+        if unicodedata.category(ch) in _REFUSED_CATEGORIES:
+            return f"U+{ord(ch):04X}"
+    return None
+
+
 def digits_only(value: str | None) -> str:
     return "".join(ch for ch in (value or "") if ch.isdigit())
 

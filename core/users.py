@@ -38,7 +38,16 @@ def use_hasher(hasher: PasswordHasher) -> PasswordHasher:
     return previous
 
 
+# The set-up identity: programs that build a register in this process (the set-up dialog, the
+# demo, tests) act as it before any person exists. The command line never hands it out once
+# the register has a user: see ``SYSTEM_ACCOUNT``.
 SYSTEM_USER = User(login="he-thong", full_name="Hệ thống (dòng lệnh)", role=Role.ADMIN)
+# Who a command without ``--user`` acts as: scripts and scheduled tasks (intake from another
+# program, life-cycle steps, report drafts, the 17:00 summary, backups) may do register work,
+# recorded under this name, but nothing an administrator's password guards (users, settings,
+# the calendar, restore), and never a sign-off.
+SYSTEM_ACCOUNT = User(login="he-thong", full_name="Hệ thống (không đăng nhập)", role=Role.CLERK)
+RESERVED_LOGINS = frozenset({SYSTEM_ACCOUNT.login})
 
 
 def hash_password(password: str) -> str:
@@ -60,6 +69,8 @@ def validate_login(login: str) -> str:
         raise ValidationError(
             "Tên đăng nhập", "2-32 ký tự: chữ thường không dấu, chữ số, dấu chấm, gạch ngang"
         )
+    if text in RESERVED_LOGINS:
+        raise ValidationError("Tên đăng nhập", f"“{text}” là tên dành cho tài khoản hệ thống")
     return text
 
 
@@ -93,4 +104,9 @@ def require(user: User, *roles: Role, action: str, admin_ok: bool = True) -> Non
     if user.role in roles or (admin_ok and user.role == Role.ADMIN):
         return
     names = ", ".join(r.label for r in roles)
+    if user.login in RESERVED_LOGINS:
+        raise PermissionDenied(
+            f"Chỉ {names} được {action}. Lệnh chưa nêu người thực hiện nên chạy dưới tài khoản hệ "
+            "thống: thêm --user <tên đăng nhập> và nhập mật khẩu của người đó (stdin)."
+        )
     raise PermissionDenied(f"Chỉ {names} được {action}; {user.full_name} là {user.role.label}.")

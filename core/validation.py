@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from core.errors import ValidationError, ValidationErrors
 from core.model import ApplicantKind, Channel, IdKind, IntakeForm
-from core.text import nfc
+from core.text import hidden_character, nfc
+from core.timeutil import MAX_YEAR, MIN_YEAR, fmt_vn
 
 # Province codes of the 12-digit personal ID (Circular 07/2016/TT-BCA, the 63 old provinces).
 CCCD_PROVINCES = frozenset(
@@ -84,6 +85,10 @@ _PASSPORT = re.compile(r"^[A-Z0-9]{6,20}$")
 _TAX_CODE = re.compile(r"^\d{10}(-\d{3})?$", re.ASCII)  # ASCII: "٠" is a \d too
 MAX_NAME = 200
 MAX_TEXT = 500
+MAX_FEE = 10**10  # đồng: no procedure's fee comes near; a bigger number is a typing slip
+# A moment typed in may run a little ahead of this PC's clock (another counter's PC, a clock a
+# few minutes fast), never further: a step dated in the future blocks the real one for ever.
+FUTURE_SLACK = timedelta(minutes=5)
 
 
 def validate_cccd(value: str, birth_year: int | None = None, today: date | None = None) -> str:
@@ -165,22 +170,60 @@ def validate_email(value: str) -> str:
     return text
 
 
+def validate_text(
+    value: str | None, field: str, limit: int = MAX_TEXT, *, multiline: bool = False, required: bool = False
+) -> str:
+    """Any free text that goes into the register: NFC, bounded, no hidden control characters.
+
+    ``multiline`` fields (notes, report texts) may hold tabs and line breaks; one-line fields
+    (names, addresses, the ward's name) may not, since a line break there splits a printed form.
+    """
+    raw = "" if value is None else str(value)
+    bad = hidden_character(raw, multiline)
+    if bad:
+        raise ValidationError(
+            field, f"có ký tự điều khiển hoặc ký tự ẩn ({bad}); hãy gõ lại, đừng dán từ nơi khác"
+        )
+    text = nfc(raw)
+    if required and not text:
+        raise ValidationError(field, "chưa nhập")
+    if len(text) > limit:
+        raise ValidationError(field, f"dài quá {limit} ký tự")
+    return text
+
+
+def validate_moment(
+    moment: datetime, field: str, *, now: datetime | None = None, earliest: datetime | None = None
+) -> datetime:
+    """A moment for the register: within ``core.timeutil``'s years, and - for a moment a person
+    typed (``--at``), given ``now`` and ``earliest`` - not in the future, not before the register.
+
+    The register's own methods check only the years (programs such as the demo or a test's
+    story may date steps as they like); where a person types a moment, the command line asks
+    for the whole check, so a step dated 2099 can never block the real one.
+    """
+    if not MIN_YEAR <= moment.year <= MAX_YEAR:
+        raise ValidationError(field, f"năm {moment.year} nằm ngoài khoảng {MIN_YEAR}-{MAX_YEAR}")
+    if now is not None and moment > now + FUTURE_SLACK:
+        raise ValidationError(
+            field, f"{fmt_vn(moment)} là thời điểm trong tương lai (bây giờ là {fmt_vn(now)})"
+        )
+    if earliest is not None and moment < earliest:
+        raise ValidationError(field, f"{fmt_vn(moment)} sớm hơn lúc bắt đầu dùng sổ này ({fmt_vn(earliest)})")
+    return moment
+
+
 def validate_name(value: str, field: str = "Người nộp") -> str:
-    text = nfc(value)
+    text = validate_text(value, field, MAX_NAME)
     if not text:
         raise ValidationError(field, "chưa nhập họ tên")
-    if len(text) > MAX_NAME:
-        raise ValidationError(field, f"dài quá {MAX_NAME} ký tự")
     if not any(ch.isalpha() for ch in text):
         raise ValidationError(field, f"“{text}” không phải họ tên")
     return text
 
 
-def _limited(value: str, field: str, limit: int = MAX_TEXT) -> str:
-    text = nfc(value)
-    if len(text) > limit:
-        raise ValidationError(field, f"dài quá {limit} ký tự")
-    return text
+def _limited(value: str, field: str, limit: int = MAX_TEXT, multiline: bool = False) -> str:
+    return validate_text(value, field, limit, multiline=multiline)
 
 
 def validate_intake(form: IntakeForm) -> IntakeForm:
@@ -210,7 +253,7 @@ def validate_intake(form: IntakeForm) -> IntakeForm:
     check("phone", normalise_phone, form.phone)
     check("email", validate_email, form.email)
     check("address", _limited, form.address, "Địa chỉ")
-    check("note", _limited, form.note, "Ghi chú", 2000)
+    check("note", _limited, form.note, "Ghi chú", 2000, True)
     if form.applicant_kind not in {k.value for k in ApplicantKind}:
         errors.append(ValidationError("Loại người nộp", "phải là cá nhân hoặc tổ chức"))
         form = dataclasses.replace(form, applicant_kind=ApplicantKind.PERSON)
@@ -221,9 +264,13 @@ def validate_intake(form: IntakeForm) -> IntakeForm:
         channel = Channel.DIRECT
     if not isinstance(form.copies, int) or not 1 <= form.copies <= 99:
         errors.append(ValidationError("Số lượng hồ sơ", "phải từ 1 đến 99 bộ"))
-    if not isinstance(form.fee_collected, int) or form.fee_collected < 0:
-        errors.append(ValidationError("Lệ phí đã thu", "phải là số tiền không âm (đồng)"))
-    documents = tuple(d for d in (nfc(x) for x in form.documents) if d)
+    if not isinstance(form.fee_collected, int) or not 0 <= form.fee_collected <= MAX_FEE:
+        errors.append(ValidationError("Lệ phí đã thu", f"phải là số tiền từ 0 đến {MAX_FEE:,} đồng"))
+    documents: tuple[str, ...] = ()
+    try:
+        documents = tuple(d for d in (validate_text(x, "Thành phần hồ sơ") for x in form.documents) if d)
+    except ValidationError as exc:
+        errors.append(exc)
     if errors:
         raise ValidationErrors(errors)
     return dataclasses.replace(
@@ -237,7 +284,7 @@ def validate_intake(form: IntakeForm) -> IntakeForm:
 
 
 def _required(value: str, field: str) -> str:
-    text = nfc(value)
+    text = validate_text(value, field, MAX_NAME)
     if not text:
         raise ValidationError(field, "chưa chọn")
     return text
