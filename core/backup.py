@@ -8,6 +8,9 @@ newest backup of each of the last 30 days that have one and of each of the last 
 
 Restoring never overwrites the current database silently: it is renamed aside (with its
 ``-wal`` file, which may hold the last committed changes) and the path is returned.
+
+No database file is read or copied with ``open()``/``shutil``: both directions go through SQLite's
+backup API, so a connection this process holds on either file keeps its locks (see ``core.db``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import shutil
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime
@@ -117,6 +119,11 @@ def newest_good_backup(db_path: Path | None = None, extra_dirs=()) -> Path | Non
 
 
 def _fsync(path: Path) -> None:
+    """Flush a copy MotCua has just written and closed (never a file a connection has open)."""
+    from core.db import holds_connection
+
+    if holds_connection(path):
+        return  # its own connection's commit already synced it; a descriptor here would drop locks
     with contextlib.suppress(OSError), path.open("rb") as fh:
         os.fsync(fh.fileno())
 
@@ -170,11 +177,15 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
 
 
 def _copy_online(source: Path, target: Path) -> None:
-    src = sqlite3.connect(f"{source.resolve().as_uri()}?mode=ro", uri=True)
+    """A consistent copy of ``source`` (with what its ``-wal`` holds) into ``target``, by SQLite."""
+    from core.db import sqlite_connect
+
+    src = sqlite_connect(source, readonly=True)
     try:
         src.execute("PRAGMA busy_timeout = 15000")
-        dst = sqlite3.connect(str(target))
+        dst = sqlite_connect(target)
         try:
+            dst.execute("PRAGMA synchronous = FULL")
             src.backup(dst)
             # one self-contained file (no -wal beside it), whatever the source's journal mode
             dst.execute("PRAGMA journal_mode = DELETE")
@@ -223,6 +234,12 @@ def prune(dest_dir: str | Path) -> list[Path]:
             info.path.unlink()
             removed.append(info.path)
     return removed
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    from core.db import describe_sqlite_error
+
+    return describe_sqlite_error(exc).rstrip(".")
 
 
 def _aside_name(db_path: Path) -> Path:
@@ -288,7 +305,9 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
     moved: list[tuple[Path, Path]] = []  # (from, to), undone if the last step fails
     try:
         db_path.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(backup_file, incoming)
+        with contextlib.suppress(OSError):
+            incoming.unlink()  # a copy a killed restore left: started again from the backup
+        _copy_online(backup_file, incoming)  # SQLite reads the backup: no descriptor of ours on it
         _fsync(incoming)
         aside = _aside_name(db_path) if db_path.exists() else None
         if aside is not None:
@@ -300,13 +319,14 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
             with contextlib.suppress(OSError):
                 Path(str(db_path) + "-shm").unlink()
         os.replace(incoming, db_path)
-    except OSError as exc:
+    except (OSError, sqlite3.Error) as exc:
         for original, kept in reversed(moved):
             with contextlib.suppress(OSError):
                 os.replace(kept, original)
         with contextlib.suppress(OSError):
             incoming.unlink()
+        reason = os_reason(exc) if isinstance(exc, OSError) else _sqlite_reason(exc)
         raise DatabaseError(
-            f"Khôi phục không thành công ({os_reason(exc)}); cơ sở dữ liệu hiện tại không bị thay đổi."
+            f"Khôi phục không thành công ({reason}); cơ sở dữ liệu hiện tại không bị thay đổi."
         ) from exc
     return aside

@@ -3,12 +3,23 @@
 Modelled on calibre's schema upgrades: ``PRAGMA user_version`` counts the migrations
 that ran; each runs in its own transaction; a file written by a newer MotCua is
 refused rather than damaged.
+
+Every SQLite connection MotCua makes goes through ``sqlite_connect``, which keeps a process-wide
+count of the files this process has open. On POSIX, closing *any* descriptor of a file drops every
+lock the process holds on it, SQLite's own included: another process then takes itself for the
+last user, checkpoints and deletes the WAL this process still writes into, and committed dossiers
+vanish. So no MotCua code opens a database file (or its ``-wal``/``-shm``) with ``open()``:
+checks go through SQLite (``core.dbcheck``), copies through the backup API (``core.backup``),
+and ``holds_connection`` lets the few places that read user-chosen files refuse an open register.
 """
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 import time
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +30,77 @@ from core.errors import DatabaseError
 from core.schema import MIGRATIONS
 
 BUSY_TIMEOUT_MS = 15000
+_SIDE_FILES = ("-wal", "-shm", "-journal")
+
+_open_lock = threading.Lock()
+_open_files: Counter[str] = Counter()  # real path -> SQLite connections of this process on it
+
+
+def _file_key(path: str | Path) -> str:
+    return os.path.realpath(os.fspath(path))
+
+
+def _main_file(path: str | Path) -> str:
+    """The database a path belongs to: ``F`` for ``F``, ``F-wal``, ``F-shm`` and ``F-journal``."""
+    key = _file_key(path)
+    for side in _SIDE_FILES:
+        if key.endswith(side):
+            return key[: -len(side)]
+    return key
+
+
+def holds_connection(path: str | Path) -> bool:
+    """Does this process have an SQLite connection open on ``path`` (or on the database whose
+    ``-wal``/``-shm``/``-journal`` it is)? Opening and closing such a file outside SQLite would
+    drop the connection's locks."""
+    keys = {_file_key(path), _main_file(path)}
+    with _open_lock:
+        return any(_open_files[k] > 0 for k in keys)
+
+
+class _TrackedConnection(sqlite3.Connection):
+    """A connection that counts itself in the registry of open files until it is closed."""
+
+    _motcua_key: str | None = None
+
+    def close(self) -> None:
+        try:
+            super().close()
+        finally:
+            self._forget()
+
+    def _forget(self) -> None:
+        key, self._motcua_key = self._motcua_key, None
+        if key is not None:
+            with _open_lock:
+                _open_files[key] -= 1
+                if _open_files[key] <= 0:
+                    del _open_files[key]
+
+    def __del__(self) -> None:  # a connection dropped without close(): SQLite closes it too
+        self._forget()
+
+
+def sqlite_connect(path: str | Path, *, readonly: bool = False, **kwargs) -> sqlite3.Connection:
+    """``sqlite3.connect`` for a database file, counted in the registry of open files.
+
+    ``readonly`` opens with ``mode=ro`` (never creates, never writes). Other keyword arguments
+    go to ``sqlite3.connect``.
+    """
+    key = _file_key(path)
+    target = f"{Path(path).resolve().as_uri()}?mode=ro" if readonly else str(path)
+    with _open_lock:
+        _open_files[key] += 1
+    try:
+        conn = sqlite3.connect(target, uri=readonly, factory=_TrackedConnection, **kwargs)
+    except BaseException:
+        with _open_lock:
+            _open_files[key] -= 1
+            if _open_files[key] <= 0:
+                del _open_files[key]
+        raise
+    conn._motcua_key = key
+    return conn
 
 
 def connect(path: str | Path, *, create: bool = True, readonly: bool = False) -> sqlite_utils.Database:
@@ -40,33 +122,32 @@ def connect(path: str | Path, *, create: bool = True, readonly: bool = False) ->
         except OSError as exc:
             raise DatabaseError(f"Không tạo được thư mục {path.parent}: {exc.strerror}") from exc
     try:
-        if readonly:
-            conn = sqlite3.connect(
-                f"{path.resolve().as_uri()}?mode=ro",
-                uri=True,
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-            )
-        else:
-            conn = sqlite3.connect(
-                str(path),
-                isolation_level=None,
-                check_same_thread=False,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-            )
+        conn = sqlite_connect(
+            path,
+            readonly=readonly,
+            isolation_level=None,
+            check_same_thread=False,
+            timeout=BUSY_TIMEOUT_MS / 1000,
+        )
+    except sqlite3.DatabaseError as exc:
+        raise DatabaseError(describe_sqlite_error(exc, path)) from exc
+    try:
         conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA foreign_keys = ON")
         if not readonly:
             _set_journal_mode(conn)
             conn.execute("PRAGMA synchronous = FULL")
+        db = sqlite_utils.Database(conn)
+        if not readonly:
+            migrate(db)
+        else:
+            check_version(db)
     except sqlite3.DatabaseError as exc:
+        conn.close()
         raise DatabaseError(describe_sqlite_error(exc, path)) from exc
-    db = sqlite_utils.Database(conn)
-    if not readonly:
-        migrate(db)
-    else:
-        check_version(db)
+    except BaseException:
+        conn.close()
+        raise
     return db
 
 

@@ -5,6 +5,10 @@ caught *before* a migration or an intake writes into it: writing to a damaged SQ
 can spread the damage. So the check opens the file read-only (``mode=ro``), looks at the
 header and runs ``PRAGMA quick_check``; a damaged file raises ``DamagedDatabaseError``,
 which names the newest backup that passes its own check, for the window to offer.
+
+Everything here reads the file through SQLite (a ``mode=ro`` connection) and ``stat``, never
+with ``open()``: this check runs for every connection, also while the same process has others
+open, and closing a plain descriptor of the file would drop their locks (see ``core.db``).
 """
 
 from __future__ import annotations
@@ -17,7 +21,6 @@ from pathlib import Path
 from core.errors import DatabaseError
 from core.filesafety import os_reason
 
-SQLITE_HEADER = b"SQLite format 3\x00"
 REQUIRED_TABLES = frozenset({"settings", "procedures", "users", "dossiers", "events", "audit_log"})
 
 
@@ -58,29 +61,51 @@ def _failure(exc: sqlite3.Error) -> FileVerdict:
     return FileVerdict(False, f"không đọc được tệp (chi tiết kỹ thuật: {exc})")
 
 
+_NOT_SQLITE = "tệp không phải cơ sở dữ liệu SQLite (phần đầu tệp sai hoặc tệp bị cắt ngắn)"
+
+
 def _open_readonly(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True, isolation_level=None)
+    from core.db import sqlite_connect
+
+    conn = sqlite_connect(path, readonly=True, isolation_level=None)
     conn.execute("PRAGMA busy_timeout = 15000")
     return conn
 
 
-def header_problem(path: Path) -> str:
-    """A Vietnamese sentence when the first bytes are not an SQLite header, else ``""``."""
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(100)
-    except OSError as exc:
-        return f"không đọc được tệp ({os_reason(exc)})"
-    if len(head) < 100 or not head.startswith(SQLITE_HEADER):
-        return "tệp không phải cơ sở dữ liệu SQLite (phần đầu tệp sai hoặc tệp bị cắt ngắn)"
-    page_size = int.from_bytes(head[16:18], "big")
-    page_size = 65536 if page_size == 1 else page_size
-    if page_size < 512 or page_size & (page_size - 1):
-        return f"phần đầu tệp ghi cỡ trang {page_size} không hợp lệ"
+def _header_problem(conn: sqlite3.Connection, path: Path) -> str:
+    """Page 1 read by SQLite (a wrong or cut header is "not a database"), the size by ``stat``.
+
+    A non-empty answer means damage; ``OSError`` (from ``stat``) means the file is unreadable here.
+    """
     size = path.stat().st_size
+    if size < 100:  # shorter than SQLite's own header
+        return _NOT_SQLITE
+    try:
+        conn.execute("PRAGMA schema_version").fetchone()  # reads and checks the header page
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc).lower():
+            return _NOT_SQLITE
+        raise
     if size % page_size:
         return "tệp bị cắt ngắn giữa chừng (kích thước không chia hết cho cỡ trang)"
     return ""
+
+
+def header_problem(path: Path) -> str:
+    """A Vietnamese sentence when the file's header is not a sound SQLite header, else ``""``."""
+    try:
+        conn = _open_readonly(Path(path))
+    except sqlite3.Error as exc:
+        return _failure(exc).problem
+    try:
+        return _header_problem(conn, Path(path))
+    except sqlite3.Error as exc:
+        return _failure(exc).problem
+    except OSError as exc:
+        return f"không đọc được tệp ({os_reason(exc)})"
+    finally:
+        conn.close()
 
 
 def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -> FileVerdict:
@@ -92,14 +117,14 @@ def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -
     from core.schema import MIGRATIONS
 
     path = Path(path)
-    problem = header_problem(path)
-    if problem:
-        return FileVerdict(False, problem, damaged=True)
     try:
         conn = _open_readonly(path)
     except sqlite3.Error as exc:
         return _failure(exc)
     try:
+        problem = _header_problem(conn, path)
+        if problem:
+            return FileVerdict(False, problem, damaged=True)
         pragma = "integrity_check" if full else "quick_check"
         rows = conn.execute(f"PRAGMA {pragma}(5)").fetchall()
         if rows != [("ok",)]:
@@ -117,6 +142,8 @@ def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -
         return FileVerdict(True, schema_version=version, dossiers=count)
     except sqlite3.Error as exc:
         return _failure(exc)
+    except OSError as exc:
+        return FileVerdict(False, f"không đọc được tệp ({os_reason(exc)})")
     finally:
         conn.close()
 

@@ -64,9 +64,22 @@ def os_refusal(path: Path, exc: OSError) -> MotCuaError:
     return MotCuaError(f"Không đọc được tệp {path.name}: {os_reason(exc)}.")
 
 
+def refuse_open_database(path: Path) -> None:
+    """Refuse a file this process has an SQLite connection on (the register itself, its -wal ...).
+
+    Reading it here would mean opening and closing a descriptor of it, and on POSIX that drops
+    every lock the process's connections hold on it (see ``core.db``): never, even by mistake.
+    """
+    from core.db import holds_connection
+
+    if holds_connection(path):
+        raise MotCuaError(f"Tệp {path.name} là cơ sở dữ liệu MotCua đang mở, không phải tệp để nhập.")
+
+
 def check_xlsx(path: str | Path) -> None:
     """Raise ``MotCuaError`` (Vietnamese) unless ``path`` looks like a sane .xlsx zip."""
     path = Path(path)
+    refuse_open_database(path)
     try:
         with open(path, "rb"):  # is_zipfile would call a missing or locked file "not a zip"
             pass
@@ -192,6 +205,7 @@ def read_xlsx_rows(
 def read_csv_bytes(path: str | Path) -> bytes:
     """The bytes of a text file meant as CSV: refused when too large or binary."""
     path = Path(path)
+    refuse_open_database(path)
     try:
         size = path.stat().st_size
         if size > MAX_CSV_BYTES:
