@@ -53,6 +53,22 @@ class Channel(StrEnum):
         return {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến", "buu-chinh": "Bưu chính"}[self.value]
 
 
+class ResultDelivery(StrEnum):
+    """How the applicant takes the result (Mẫu 07's "Phương thức nhận kết quả", recorded at intake)."""
+
+    COUNTER = "tai-quay"
+    POST = "buu-chinh"
+    ONLINE = "truc-tuyen"
+
+    @property
+    def label(self) -> str:
+        return {
+            "tai-quay": "Tại Bộ phận Một cửa",
+            "buu-chinh": "Dịch vụ bưu chính",
+            "truc-tuyen": "Trực tuyến",
+        }[self.value]
+
+
 class ApplicantKind(StrEnum):
     PERSON = "person"
     ORGANISATION = "organisation"
@@ -210,6 +226,17 @@ class IntakeForm:
     fee_collected: int = 0
     return_by_post: bool = False
     note: str = ""
+    # 2025 receipt (Circular 03/2025 Mẫu 01): someone filing on the applicant's behalf
+    authorised_name: str = ""
+    authorised_id: str = ""
+    authorised_relation: str = ""  # e.g. "con", "được ủy quyền theo giấy ủy quyền số ..."
+    result_delivery: ResultDelivery | None = None  # None: by post if return_by_post, else at the counter
+    province_code: str = ""  # the code the provincial one-stop system gave this dossier, if any
+
+    def delivery(self) -> ResultDelivery:
+        if self.result_delivery is not None:
+            return ResultDelivery(self.result_delivery)
+        return ResultDelivery.POST if self.return_by_post else ResultDelivery.COUNTER
 
 
 @dataclass(frozen=True)
@@ -247,6 +274,21 @@ class Dossier:
     register_seq: int = 0
     note: str = ""
     events: tuple[Event, ...] = ()
+    authorised_name: str = ""
+    authorised_id: str = ""
+    authorised_relation: str = ""
+    result_delivery: str = ""  # a ResultDelivery value; "" for dossiers from before it was recorded
+    province_code: str = ""  # mã hồ sơ trên hệ thống của tỉnh (searchable, printed)
+
+    def delivery(self) -> ResultDelivery:
+        """How the result goes back: as recorded, else by post when asked for, else at the counter."""
+        if self.result_delivery:
+            return ResultDelivery(self.result_delivery)
+        return ResultDelivery.POST if self.return_by_post else ResultDelivery.COUNTER
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.applicant_kind == ApplicantKind.ORGANISATION
 
     def is_overdue(self, at: datetime) -> bool:
         """Overdue is derived, never stored: open and past the due moment."""

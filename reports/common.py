@@ -6,9 +6,11 @@ its motto underlined, title in bold capitals, place and date in italics.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from pathlib import Path
 
 from reportlab.lib.pagesizes import A4, A5, landscape
@@ -23,6 +25,60 @@ NATIONAL = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 MOTTO = "Độc lập - Tự do - Hạnh phúc"
 DOTS = "……"
 REPRINT = "Bản in lại"
+NBSP = "\u00a0"
+NUMBER_SUFFIX = "TTPVHCC"  # "Số: 12/TTPVHCC": the centre's own numbering of the 2025 forms
+
+# Words that belong together in headings and titles: a line never breaks inside one of these
+# ("TRUNG TÂM PHỤC VỤ HÀNH / CHÍNH CÔNG" reads as nonsense). Longest first; matched ignoring case.
+KEEP_TOGETHER = (
+    "hành chính công",
+    "ủy ban nhân dân",
+    "trả kết quả",
+    "tổ chức",
+    "trung tâm",
+    "phục vụ",
+    "hành chính",
+    "nhân dân",
+    "bộ phận",
+    "một cửa",
+    "tiếp nhận",
+    "kết quả",
+    "hồ sơ",
+    "giải quyết",
+    "thời gian",
+    "gia hạn",
+    "xin lỗi",
+    "đề nghị",
+    "bổ sung",
+    "hoàn thiện",
+    "từ chối",
+    "thông báo",
+    "kiểm soát",
+    "quá trình",
+    "theo dõi",
+    "cộng hòa",
+    "xã hội",
+    "chủ nghĩa",
+    "việt nam",
+    "tự do",
+    "hạnh phúc",
+    "độc lập",
+)
+_PLACE = re.compile(r"\b(phường|xã|thị trấn|đặc khu|quận|huyện|thành phố|tỉnh)\s+(.+)$", re.IGNORECASE)
+
+
+@lru_cache(maxsize=256)
+def keep_together(text: str) -> str:
+    """``text`` with non-breaking spaces inside the phrases of ``KEEP_TOGETHER`` and inside the
+    place name after "phường", "xã" ... ("PHƯỜNG TÂY HỒ" stays on one line)."""
+    out = text
+    for phrase in KEEP_TOGETHER:
+        pattern = r"\b" + r"\s+".join(re.escape(w) for w in phrase.split()) + r"\b"
+        out = re.sub(pattern, lambda m: NBSP.join(m.group(0).split()), out, flags=re.IGNORECASE)
+    m = _PLACE.search(out)
+    if m and len(m.group(2).split()) <= 3:
+        out = out[: m.start(2)] + NBSP.join(m.group(2).split()) + out[m.end(2) :]
+    return out
 
 
 @dataclass(frozen=True)
@@ -118,11 +174,11 @@ def heading(sheet: Sheet, p: Paper, settings: Settings, day: date | datetime, nu
     left_w = sheet.width * 0.42
     right_w = sheet.width - left_w
     h = p.head
-    upper = (settings.ward_name or "UBND").upper()
-    centre = (settings.centre_name or "").upper()
-    left: list[Item] = [Para(upper, size=h, align="center", space_after=0)]
+    upper = keep_together((settings.ward_name or "UBND").upper())
+    centre = keep_together((settings.centre_name or "").upper())
+    left: list[Item] = [Para(upper, size=h, align="center", space_after=0, balance=True)]
     if centre:
-        left.append(Para((("b", centre),), size=h, align="center", space_after=0))
+        left.append(Para((("b", centre),), size=h, align="center", space_after=0, balance=True))
     left[-1].rule = 30 * mm * h / 12
     right: list[Item] = [
         Para((("b", NATIONAL),), size=h, align="center", space_after=0),
@@ -136,8 +192,15 @@ def heading(sheet: Sheet, p: Paper, settings: Settings, day: date | datetime, nu
     sheet.space(p.body * 0.6)
 
 
+def form_number(number: int | str | None) -> str:
+    """``Số: 12/TTPVHCC`` (dots for the pen when the form has no number yet)."""
+    return f"Số: {number or DOTS}/{NUMBER_SUFFIX}"
+
+
 def title(sheet: Sheet, p: Paper, text: str, *more: Sequence[Run] | str) -> None:
-    sheet.add(Para((("b", text),), size=p.body + 1, align="center", space_after=2))
+    """The form's title in bold capitals, balanced over its lines (never one word alone)."""
+    runs = (("b", keep_together(text)),)
+    sheet.add(Para(runs, size=p.body + 1, align="center", space_after=2, balance=True))
     for line in more:
         sheet.add(Para(line, size=p.body, align="center", space_after=2))
     sheet.space(p.body * 0.5)
@@ -182,5 +245,8 @@ def write_bytes(data: bytes, path: str | Path) -> Path:
     return target
 
 
-def pdf_surface(p: Paper, title_text: str, settings: Settings) -> PdfSurface:
-    return PdfSurface(p.size, title=title_text, author=settings.ward_name)
+def pdf_surface(p: Paper, title_text: str, settings: Settings, subject: str = "") -> PdfSurface:
+    """A PDF whose properties say what it is (a viewer, a search, an archive show them):
+    title, subject (the form and its legal basis), author (the issuing ward and centre)."""
+    author = " - ".join(x for x in (settings.ward_name, settings.centre_name) if x) or "MotCua"
+    return PdfSurface(p.size, title=title_text, author=author, subject=subject or title_text)

@@ -14,7 +14,6 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -25,6 +24,7 @@ from core.reporting import SENT, SIGNED, STATUS_LABELS, Report
 from core.settings import Settings
 from core.stats import KEYS, TOTAL_LABEL, FieldRow, Figures
 from core.timeutil import to_db, to_local
+from reports.xlsxkit import append_row
 
 SHEET_NAME = "Dữ liệu"
 META = (
@@ -146,19 +146,22 @@ def ward_rows(data: WardData) -> list[list[Any]]:
 
 
 def write_datasheet(ws: Worksheet, rows: list[list[Any]]) -> None:
-    """Header row and ``rows`` (from :func:`data_rows`, possibly several wards) into ``ws``."""
+    """Header row and ``rows`` (from :func:`data_rows`, possibly several wards) into ``ws``.
+
+    The sheet is hidden: Excel and LibreOffice print every visible sheet, and this one (for a
+    machine) came out as an extra unreadable page after the report. A reader still finds it by
+    name, and a person can unhide it (Format > Sheet > Show).
+    """
     ws.append(list(HEADERS))
     for row in rows:
-        ws.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row])
-        for cell in ws[ws.max_row]:
-            if cell.data_type == "f":  # a name starting with "=" is text, never a formula
-                cell.data_type = "s"
+        append_row(ws, row)
     ws.freeze_panes = "A2"
     for i, name in enumerate(HEADERS, start=1):
         ws.column_dimensions[ws.cell(row=1, column=i).column_letter].width = max(10, len(name) + 2)
     ws.column_dimensions["K"].width = 30  # field names
     ws.column_dimensions["J"].width = 66  # SHA-256 in hex
-    # Printed with the workbook (LibreOffice and Excel print every sheet): keep it one page wide.
+    ws.sheet_state = "hidden"
+    # Should someone unhide and print it: one page wide.
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape"
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)

@@ -49,6 +49,7 @@ class Para:
     space_before: float = 0
     space_after: float = 2
     leading: float | None = None
+    balance: bool = False  # titles: lines of even length, never one word alone on the last line
 
     @property
     def line_height(self) -> float:
@@ -154,7 +155,25 @@ def _wrap(runs: tuple[Run, ...], size: float, first_width: float, rest_width: fl
 
 def para_lines(p: Para, width: float) -> list[Line]:
     inner = width - p.left
-    return wrap(p.runs, p.size, inner - p.first, inner - p.hang)  # type: ignore[arg-type]
+    lines = wrap(p.runs, p.size, inner - p.first, inner - p.hang)  # type: ignore[arg-type]
+    if p.balance and len(lines) > 1:
+        lines = _balanced(p, inner, len(lines)) or lines
+    return lines
+
+
+def _balanced(p: Para, inner: float, count: int) -> list[Line] | None:
+    """The narrowest wrap with the same number of lines: the lines come out of even length, so a
+    title does not leave one word alone on its last line."""
+    best = None
+    low, high = inner * 0.4, inner
+    for _ in range(12):  # bisection on the width, to a fraction of a point
+        mid = (low + high) / 2
+        lines = wrap(p.runs, p.size, mid - p.first, mid - p.hang)  # type: ignore[arg-type]
+        if len(lines) <= count:
+            best, high = lines, mid
+        else:
+            low = mid
+    return best
 
 
 def para_height(p: Para, width: float) -> float:

@@ -17,12 +17,15 @@ QUIET = 4  # modules of white around a QR code, as scanners expect
 class PdfSurface:
     """Draws on a ReportLab canvas; a QR code is drawn once as a form and reused on every copy."""
 
-    def __init__(self, pagesize: tuple[float, float], title: str = "", author: str = ""):
+    def __init__(self, pagesize: tuple[float, float], title: str = "", author: str = "", subject: str = ""):
         self.buffer = io.BytesIO()
         self.canvas = Canvas(self.buffer, pagesize=pagesize)
-        self.canvas.setTitle(title)
-        self.canvas.setAuthor(author)
+        # ReportLab's defaults are "untitled" / "anonymous" / "unspecified": always set all three.
+        self.canvas.setTitle(title or "MotCua")
+        self.canvas.setAuthor(author or "MotCua")
+        self.canvas.setSubject(subject or title or "MotCua")
         self.canvas.setCreator("MotCua")
+        self.canvas.setProducer("MotCua (ReportLab)")
         self._font: tuple[str, float] | None = None
         self._forms: dict[tuple[str, float], str] = {}
         self.pages = 1

@@ -4,6 +4,12 @@ The ward report, the end-of-day summary and the city roll-up are all read first 
 preview or on paper, so every cell carries its own font (a preview ignores the workbook's default
 style), merged text cells get a row height sized to their wrapped text (neither Excel nor
 LibreOffice grows a merged row by itself), and values are plain numbers, never formulas.
+
+Every workbook MotCua writes is saved through :func:`to_bytes` / :func:`save`, which first runs
+:func:`guard_workbook`: text that a spreadsheet would read as a formula (an applicant typed as
+``=HYPERLINK(...)``, ``+1``, ``@SUM(A1)``, ``-2+3``) stays text, stored as a string with Excel's
+quote prefix so that editing the cell later does not turn it into a formula either. The value
+itself is kept as typed: the register must show what the citizen wrote.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from copy import copy
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from weakref import WeakKeyDictionary
 
 from openpyxl import Workbook
@@ -73,9 +80,8 @@ def put(
     last_col = to_col or col
     last_row = to_row or row
     cell = ws.cell(row=row, column=col, value=clean(value))
-    if isinstance(value, str) and value.startswith("="):
-        cell.data_type = "s"  # "=> ..." in a note is text, never a formula
     _style(cell, fnt or font(), align or left(wrap=False), number, border)
+    guard(cell)
     if last_col != col or last_row != row:
         ws.merge_cells(start_row=row, start_column=col, end_row=last_row, end_column=last_col)
         if border:
@@ -115,6 +121,45 @@ def clean(value):
     if isinstance(value, str):
         return ILLEGAL_CHARACTERS_RE.sub("", value.replace("\t", " "))
     return value
+
+
+# What makes Excel or LibreOffice read typed text as a formula (or DDE), with leading blanks
+# skipped as both do: "=", "+", "-", "@", and a tab / line break in front of one of them.
+FORMULA_LEADS = frozenset("=+-@\t\r\n|\uff1d\uff0b\uff0d\uff20")
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could evaluate ``text`` typed into a cell."""
+    stripped = text.lstrip(" \u00a0")
+    return bool(stripped) and (stripped[0] in FORMULA_LEADS or text[:1] in FORMULA_LEADS)
+
+
+def guard(cell) -> None:
+    """Keep a text cell text: string type (openpyxl makes "=..." a formula) and the quote prefix."""
+    value = cell.value
+    if isinstance(value, str) and looks_like_formula(value):
+        cell.data_type = "s"
+        cell.quotePrefix = True
+
+
+def guard_workbook(wb: Workbook) -> int:
+    """Guard every cell of every sheet; returns how many cells needed it (0 for ordinary data)."""
+    fixed = 0
+    for ws in wb.worksheets:
+        for cell in ws._cells.values():
+            if isinstance(cell.value, str) and (cell.data_type == "f" or looks_like_formula(cell.value)):
+                guard(cell)
+                fixed += 1
+    return fixed
+
+
+def append_row(ws: Worksheet, values: Sequence) -> int:
+    """``ws.append`` for data rows: text cleaned of XML-illegal characters and guarded; returns the row."""
+    ws.append([clean(v) for v in values])
+    row = ws.max_row
+    for cell in ws[row]:
+        guard(cell)
+    return row
 
 
 def lines_needed(text: str, width_chars: float, size: float = SIZE) -> int:
@@ -346,6 +391,18 @@ def new_workbook(title: str, sheet_title: str) -> tuple[Workbook, Worksheet]:
 
 
 def to_bytes(wb: Workbook) -> bytes:
+    """The workbook as .xlsx bytes, every cell guarded first (the one way MotCua saves a workbook)."""
+    guard_workbook(wb)
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def save(wb: Workbook, path) -> Path:
+    """Write :func:`to_bytes` to ``path`` through a temporary file: no half-written workbook."""
+    target = Path(path)
+    data = to_bytes(wb)
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_bytes(data)
+    tmp.replace(target)
+    return target

@@ -63,12 +63,11 @@ def test_pdf_book_is_landscape_with_the_header_on_every_page(register, month):
     pages = pages_text(pdf)
     assert len(pages) >= 2
     for page in pages:
-        assert "Tên cá nhân, tổ chức" in page and "Chuyển hồ sơ đến cơ quan giải quyết" in page
+        assert "Tên cá nhân, tổ chức" in page and "Phương thức nhận kết quả" in page
     text = " ".join(pages)
     assert "SỔ THEO DÕI HỒ SƠ" in text and "Từ ngày 01/11/2026 đến ngày 30/11/2026" in text
     for d in month:
         assert d.code in text and d.applicant in text
-    assert "Lê Văn Tám" in text
 
 
 def test_cli_register_book_xlsx_reads_back_the_rows(register, month, db_path, tmp_path, capsys):
@@ -92,19 +91,61 @@ def test_cli_register_book_xlsx_reads_back_the_rows(register, month, db_path, tm
     assert "35 hồ sơ" in capsys.readouterr().out
     ws = load_workbook(out).active
     values = list(ws.iter_rows(values_only=True))
-    header_at = next(i for i, r in enumerate(values) if r[0] == "TT")
+    header_at = next(i for i, r in enumerate(values) if r[0] == "STT")
     assert list(values[header_at]) == [c[0] for c in COLUMNS]
     data = values[header_at + 1 :]
     ordered = sorted(month, key=lambda d: d.received_at)
-    assert [r[0] for r in data] == list(range(1, 36))
+    # STT is the number in the register, the "Số thứ tự" on each receipt (not the export's row)
+    assert [r[0] for r in data] == [d.register_seq for d in ordered]
     assert [r[1] for r in data] == [d.code for d in ordered]
-    assert [r[4] for r in data] == [d.applicant for d in ordered]
-    assert data[0][2] == ordered[0].procedure_name and data[0][3] == 1
-    assert data[0][7] == f"{ordered[0].received_at:%d/%m/%Y}"
+    assert [r[3] for r in data] == [d.applicant for d in ordered]
+    assert data[0][2] == ordered[0].procedure_name
+    assert data[0][6] == ordered[0].received_at.replace(tzinfo=None)  # a date, not text
+    assert ws.cell(header_at + 2, 7).number_format == "dd/mm/yyyy hh:mm"
+    assert data[0][9] == "Tại Bộ phận Một cửa"
+    fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value is not None}
+    assert fonts == {"Times New Roman"}
+    first = header_at + 2
+    assert all(ws.row_dimensions[r].height for r in range(first, first + len(data)))
     assert ws.print_title_rows.replace("$", "") == f"{header_at + 1}:{header_at + 1}"
 
 
-def test_cli_receipt_reprint_and_forms(register, clerk, db_path, tmp_path, capsys):
+def test_book_numbers_follow_the_receipts_across_periods(register, month, clerk, tmp_path):
+    """A December book starts where November ended, and a field's book keeps the same numbers."""
+    from reports.register_book import write_register_book
+
+    dec = register.dossier(
+        next(d.code for d in dossiers_in_period(register, date(2026, 12, 1), date(2026, 12, 31)))
+    )
+    assert dec.register_seq == 37  # 35 in November, one in October, then this one
+    out = tmp_path / "dec.xlsx"
+    write_register_book(register, date(2026, 12, 1), date(2026, 12, 31), out)
+    rows = [r for r in load_workbook(out).active.iter_rows(values_only=True) if r[1] == dec.code]
+    assert rows[0][0] == 37
+    write_register_book(register, date(2026, 11, 1), date(2026, 11, 30), out, field="Chứng thực")
+    ws = load_workbook(out).active
+    assert "LĨNH VỰC CHỨNG THỰC" in ws["A1"].value
+    got = [r for r in ws.iter_rows(min_row=5, values_only=True)]
+    assert got and {r[2] for r in got} == {"Chứng thực bản sao từ bản chính giấy tờ, văn bản"}
+
+
+def test_2018_set_keeps_the_old_columns(register, month, admin):
+    from reports.register_book import COLUMNS_2018
+
+    register.update_settings(admin, form_set="2018")
+    rows = book_rows(dossiers_in_period(register, date(2026, 11, 1), date(2026, 11, 30)), register.settings)
+    pdf = render_register_pdf(rows, register.settings, date(2026, 11, 1), date(2026, 11, 30))
+    text = " ".join(pages_text(pdf))
+    assert "Chuyển hồ sơ đến cơ quan giải quyết" in text and "Phương thức nhận kết quả" not in text
+    assert "Lê Văn Tám" in text  # the hand-over column
+    assert len(rows[0].values) == len(COLUMNS_2018)
+
+
+def test_cli_receipt_reprint_and_forms(register, clerk, db_path, tmp_path, capsys, monkeypatch):
+    from cli.context import CliContext
+    from tests.helpers import PASSWORD
+
+    monkeypatch.setattr(CliContext, "read_secret", lambda self, prompt: PASSWORD)  # the clerk's password
     d = register.intake(make_form(applicant="Trần Thị Ánh Tuyết"), clerk, at=at("2026-11-23T08:30"))
     db = ["--db", str(db_path), "--user", "canbo1"]
     out = tmp_path / "r.pdf"
