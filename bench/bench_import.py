@@ -24,6 +24,7 @@ from core import register_import as ri  # noqa: E402
 from core.legacy_text import encode_tcvn3, encode_vni  # noqa: E402
 from core.register import Register  # noqa: E402
 from core.register_file import LABELS  # noqa: E402
+from core.storage.dossiers import _IMPORT_SQL  # noqa: E402
 from core.timeutil import VN_TZ  # noqa: E402
 from core.users import SYSTEM_USER  # noqa: E402
 
@@ -154,15 +155,14 @@ def main() -> None:
         # Bare write: the same dossier rows and events with executemany into a fresh file.
         analysis = ri.analyse(reg, xlsx, SYSTEM_USER)
         bare = fresh(folder / "c.sqlite3")
-        db = bare.store.db
 
         def bare_write() -> None:
             with bare.store.transaction():
-                ri._write(db, analysis.rows, xlsx.name, NOW, SYSTEM_USER, "")
+                ri._write(bare.store, analysis.rows, xlsx.name, NOW, SYSTEM_USER, "")
 
         def bare_dossiers_only() -> None:
             with bare2.store.transaction():
-                bare2.store.db.conn.executemany(ri._DOSSIER_SQL, analysis.rows)
+                bare2.store.db.conn.executemany(_IMPORT_SQL, analysis.rows)
 
         t_write, _ = timed(bare_write)
         bare2 = fresh(folder / "d.sqlite3")

@@ -34,7 +34,7 @@ def add_commands(sub) -> None:
 
 
 def cmd_audit_verify(ctx: CliContext, args: argparse.Namespace) -> int:
-    verdict = audit.verify(ctx.register.store.db)
+    verdict = audit.verify(ctx.register.store)
     if verdict.ok:
         print(f"Nhật ký toàn vẹn: {verdict.checked} mục")
         return 0
@@ -47,7 +47,7 @@ def cmd_audit_verify(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def cmd_audit_list(ctx: CliContext, args: argparse.Namespace) -> int:
-    rows = audit.entries(ctx.register.store.db, args.entity, args.key, max(1, args.limit))
+    rows = audit.entries(ctx.register.store, args.entity, args.key, max(1, args.limit))
     if args.json:
         ctx.print_json(rows)
         return 0

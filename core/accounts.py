@@ -13,7 +13,7 @@ from typing import Any
 from core import users as users_mod
 from core.errors import NotFoundError, ValidationError
 from core.model import Role, User
-from core.store import SqliteStore
+from core.storage import Store
 from core.text import nfc
 from core.validation import validate_name
 
@@ -21,7 +21,7 @@ from core.validation import validate_name
 class AccountsMixin:
     """Users and roles; needs the facade's ``store`` and ``now()``."""
 
-    store: SqliteStore
+    store: Store
 
     def now(self) -> datetime:  # provided by Register
         raise NotImplementedError

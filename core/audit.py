@@ -2,17 +2,17 @@
 
 Each entry's hash covers its content and the previous entry's hash, so altering or
 removing any entry breaks the chain from there on; ``verify`` names the first break.
+The rules and hashes are here; the SQL is the store's (``core/storage/auditlog.py``).
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
-
-import sqlite_utils
 
 from core.timeutil import now, to_db
 
@@ -22,7 +22,12 @@ GENESIS = "0" * 64
 def _canonical(value: Any) -> str:
     if value is None or value == "":
         return ""
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=_plain)
+
+
+def _plain(value: Any) -> str:
+    """Moments as stored (ISO with offset), whatever the caller handed in."""
+    return to_db(value) if isinstance(value, datetime) else str(value)
 
 
 def _entry_hash(row: dict) -> str:
@@ -33,8 +38,8 @@ def _entry_hash(row: dict) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-def append(
-    db: sqlite_utils.Database,
+def build_entry(
+    prev_hash: str,
     *,
     user_login: str,
     action: str,
@@ -44,9 +49,8 @@ def append(
     new: Any = None,
     reason: str = "",
     at: datetime | None = None,
-) -> None:
-    """Append one entry; call inside the write transaction of the change it records."""
-    last = db.execute("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1").fetchone()
+) -> dict[str, Any]:
+    """The next entry's columns, hashed over its content and ``prev_hash`` (the store writes it)."""
     row = {
         "at": to_db(at or now()),
         "user_login": user_login,
@@ -56,15 +60,19 @@ def append(
         "old": _canonical(old),
         "new": _canonical(new),
         "reason": reason,
-        "prev_hash": last[0] if last else GENESIS,
+        "prev_hash": prev_hash,
     }
     row["hash"] = _entry_hash(row)
-    db.execute(
-        "INSERT INTO audit_log (at, user_login, action, entity, entity_key, old, new, reason, "
-        "prev_hash, hash) VALUES (:at, :user_login, :action, :entity, :entity_key, :old, :new, "
-        ":reason, :prev_hash, :hash)",
-        row,
-    )
+    return row
+
+
+def _store(source: Any) -> Any:
+    """A store; a bare SQLite database (older callers and tests) is wrapped in one."""
+    if hasattr(source, "audit_rows"):
+        return source
+    from core.storage.sqlite import SqliteStore
+
+    return SqliteStore(source)
 
 
 @dataclass(frozen=True)
@@ -75,10 +83,14 @@ class AuditVerdict:
     problem: str = ""
 
 
-def verify(db: sqlite_utils.Database) -> AuditVerdict:
+def verify(store: Any) -> AuditVerdict:
     """Walk the chain; report the first entry that was altered, or after which one was removed."""
+    return verify_rows(_store(store).audit_rows())
+
+
+def verify_rows(rows: Iterable[dict]) -> AuditVerdict:
     expected_prev, expected_id, checked = GENESIS, None, 0
-    for row in db.query("SELECT * FROM audit_log ORDER BY id"):
+    for row in rows:
         if expected_id is not None and row["id"] != expected_id:
             return AuditVerdict(
                 False, checked, row["id"], f"thiếu mục nhật ký trước mục {row['id']} (đã bị xóa)"
@@ -97,15 +109,5 @@ def verify(db: sqlite_utils.Database) -> AuditVerdict:
     return AuditVerdict(True, checked)
 
 
-def entries(
-    db: sqlite_utils.Database, entity: str | None = None, key: str | None = None, limit: int = 500
-) -> list[dict]:
-    where, params = [], []
-    if entity:
-        where.append("entity = ?")
-        params.append(entity)
-    if key:
-        where.append("entity_key = ?")
-        params.append(key)
-    sql = "SELECT * FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
-    return list(db.query(sql + " ORDER BY id DESC LIMIT ?", [*params, limit]))
+def entries(store: Any, entity: str | None = None, key: str | None = None, limit: int = 500) -> list[dict]:
+    return _store(store).audit_entries(entity, key, limit)

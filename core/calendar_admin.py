@@ -14,16 +14,16 @@ from core import users as users_mod
 from core.errors import NotFoundError
 from core.model import CalendarOverride, Role, User
 from core.settings import Settings
-from core.store import SqliteStore
+from core.storage import Store
 from core.text import nfc
-from core.timeutil import from_db, to_db
+from core.timeutil import from_db
 from core.workcalendar import WorkingCalendar
 
 
 class CalendarMixin:
     """Overrides and re-dating; needs the facade's store, settings, clock and cache hooks."""
 
-    store: SqliteStore
+    store: Store
     settings: Settings
     _calendar: WorkingCalendar | None
 
@@ -91,9 +91,9 @@ class CalendarMixin:
         for row in self.store.open_dossiers_with_pauses():
             paused = self._paused_days(row["id"])
             due = self.calendar.due_moment(
-                from_db(row["received_at"]), row["working_days"], bool(row["cutoff_applies"]), paused
+                row["received_at"], row["working_days"], row["cutoff_applies"], paused
             )
-            if to_db(due) != row["due_at"]:
-                self.store.update_dossier(row["id"], {"due_at": to_db(due), "paused_days": paused})
+            if due != row["due_at"]:
+                self.store.update_dossier(row["id"], {"due_at": due, "paused_days": paused})
                 moved += 1
         return moved

@@ -6,7 +6,6 @@ SQL lives in the store. Every change is one write transaction: it happens whole 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
@@ -19,6 +18,7 @@ from core.calendar_admin import CalendarMixin
 from core.errors import MotCuaError, NotFoundError, TransitionError, ValidationError
 from core.lifecycle import OUTCOME_EVENTS, check_transition
 from core.model import (
+    OPEN_STATUSES,
     Difficulty,
     Dossier,
     Event,
@@ -31,9 +31,9 @@ from core.model import (
     User,
 )
 from core.settings import Settings, with_updates
-from core.store import DossierQuery, QuickFilter, SqliteStore
+from core.storage import DossierQuery, QuickFilter, Store, open_store
 from core.text import nfc
-from core.timeutil import end_of_day, from_db, now, to_db, to_local
+from core.timeutil import end_of_day, now, to_local
 from core.validation import validate_intake
 from core.workcalendar import WorkingCalendar
 
@@ -72,7 +72,7 @@ NEW_DOSSIER_DEFAULTS = {
 class Register(AccountsMixin, CalendarMixin):
     """A ward's register on one store, with a clock that tests can set."""
 
-    def __init__(self, store: SqliteStore, clock: Clock = now):
+    def __init__(self, store: Store, clock: Clock = now):
         self.store = store
         self.clock = clock
         self._calendar: WorkingCalendar | None = None
@@ -80,8 +80,9 @@ class Register(AccountsMixin, CalendarMixin):
         self._data_version: int | None = None
 
     @classmethod
-    def open(cls, path: str | Path, clock: Clock = now, readonly: bool = False) -> Register:
-        return cls(SqliteStore.open(path, readonly=readonly), clock)
+    def open(cls, target: str | Path, clock: Clock = now, readonly: bool = False) -> Register:
+        """A register on a SQLite file, or on a server database given as a postgresql:// URL."""
+        return cls(open_store(target, readonly=readonly), clock)
 
     def close(self) -> None:
         self.store.close()
@@ -220,22 +221,22 @@ class Register(AccountsMixin, CalendarMixin):
                 "code": code,
                 **procedure.dossier_columns(),
                 "applicant": form.applicant,
-                "applicant_kind": form.applicant_kind.value,
-                "id_kind": form.id_kind.value,
+                "applicant_kind": form.applicant_kind,
+                "id_kind": form.id_kind,
                 "id_number": form.id_number,
                 "phone": form.phone,
                 "address": form.address,
                 "email": form.email,
-                "channel": form.channel.value,
+                "channel": form.channel,
                 "copies": form.copies,
-                "documents": json.dumps(list(form.documents or procedure.documents), ensure_ascii=False),
+                "documents": list(form.documents or procedure.documents),
                 "fee_collected": form.fee_collected,
-                "received_at": to_db(at),
-                "due_at": to_db(due),
-                "status": Status.RECEIVED.value,
+                "received_at": at,
+                "due_at": due,
+                "status": Status.RECEIVED,
                 "clerk_login": clerk.login,
                 "clerk_name": clerk.full_name,
-                "return_by_post": int(form.return_by_post),
+                "return_by_post": form.return_by_post,
                 "register_book": settings.register_book,
                 "register_seq": book_seq,
                 "note": form.note,
@@ -263,31 +264,28 @@ class Register(AccountsMixin, CalendarMixin):
         at = to_local(at) if at else self.now()
         note = nfc(note)
         with self.store.transaction():
-            row = self.store.raw_dossier(nfc(code))
+            row = self.store.dossier_state(nfc(code), for_update=True)
             if row is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
-            step = check_transition(row["code"], Status(row["status"]), action)
-            last = self.store.db.execute(
-                "SELECT MAX(at) FROM events WHERE dossier_id = ? AND kind != 'printed'", [row["id"]]
-            ).fetchone()[0]
-            if last and to_db(at) < last:
+            step = check_transition(row["code"], row["status"], action)
+            last = self.store.last_step_at(row["id"])
+            if last and at < last:
                 raise TransitionError(
-                    f"Thời điểm {at:%d/%m/%Y %H:%M} sớm hơn bước trước của hồ sơ "
-                    f"({from_db(last):%d/%m/%Y %H:%M})."
+                    f"Thời điểm {at:%d/%m/%Y %H:%M} sớm hơn bước trước của hồ sơ ({last:%d/%m/%Y %H:%M})."
                 )
             if step.action in ("supplement", "refuse") and not note:
                 field = "Lý do yêu cầu bổ sung" if step.action == "supplement" else "Lý do từ chối"
                 raise ValidationError(field, "chưa nhập")
-            changes: dict[str, Any] = {"status": step.to.value}
+            changes: dict[str, Any] = {"status": step.to}
             data: dict[str, Any] = {}
             if step.event in OUTCOME_EVENTS:
-                changes["outcome_at"] = to_db(at)
+                changes["outcome_at"] = at
             if step.action == "resolve" and details.get("signed_by"):
                 changes["signed_by"] = data["signed_by"] = nfc(details["signed_by"])
             if step.action == "handover" and details.get("to_officer"):
                 data["to_officer"] = nfc(details["to_officer"])
             if step.action == "return":
-                changes["returned_at"] = to_db(at)
+                changes["returned_at"] = at
                 receiver = nfc(details.get("receiver_name") or "") or row["applicant"]
                 changes["receiver_name"] = data["receiver_name"] = receiver
                 if details.get("satisfaction"):
@@ -299,9 +297,9 @@ class Register(AccountsMixin, CalendarMixin):
             if step.action == "supplement-received":
                 paused = self._paused_days(row["id"])
                 due = self.calendar.due_moment(
-                    from_db(row["received_at"]), row["working_days"], bool(row["cutoff_applies"]), paused
+                    row["received_at"], row["working_days"], row["cutoff_applies"], paused
                 )
-                changes.update(due_at=to_db(due), paused_days=paused)
+                changes.update(due_at=due, paused_days=paused)
             self.store.update_dossier(row["id"], changes)
             self.store.audit(
                 user_login=user.login,
@@ -322,12 +320,12 @@ class Register(AccountsMixin, CalendarMixin):
         if not reason:
             raise ValidationError("Lý do", "chưa nhập lý do chậm trả kết quả")
         with self.store.transaction():
-            row = self.store.raw_dossier(nfc(code))
+            row = self.store.dossier_state(nfc(code), for_update=True)
             if row is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
-            if Status(row["status"]) not in (Status.RECEIVED, Status.IN_PROGRESS, Status.AWAITING_SUPPLEMENT):
+            if row["status"] not in OPEN_STATUSES:
                 raise TransitionError(f"Hồ sơ {code} đã có kết quả: không cần hẹn lại.")
-            if to_db(new_appointment) <= row["due_at"]:
+            if to_local(new_appointment) <= row["due_at"]:
                 raise ValidationError("Thời gian hẹn lại", "phải sau ngày hẹn trả ban đầu")
             at = self.now()
             self.store.add_event(
@@ -338,17 +336,17 @@ class Register(AccountsMixin, CalendarMixin):
                     user.login,
                     user.full_name,
                     reason,
-                    {"new_appointment_at": to_db(new_appointment)},
+                    {"new_appointment_at": to_local(new_appointment)},
                 ),
             )
-            self.store.update_dossier(row["id"], {"new_appointment_at": to_db(new_appointment)})
+            self.store.update_dossier(row["id"], {"new_appointment_at": to_local(new_appointment)})
             self.store.audit(
                 user_login=user.login,
                 action="apology",
                 entity="dossier",
                 key=row["code"],
                 old={"new_appointment_at": row["new_appointment_at"]},
-                new={"new_appointment_at": to_db(new_appointment)},
+                new={"new_appointment_at": to_local(new_appointment)},
                 reason=reason,
                 at=at,
             )
@@ -373,7 +371,7 @@ class Register(AccountsMixin, CalendarMixin):
         if unknown:
             raise ValidationError("Sửa hồ sơ", f"không sửa được trường {', '.join(sorted(unknown))}")
         with self.store.transaction():
-            row = self.store.raw_dossier(nfc(code))
+            row = self.store.dossier_state(nfc(code), for_update=True)
             if row is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
             if row["receipt_printed"] and not nfc(reason):
@@ -425,14 +423,10 @@ class Register(AccountsMixin, CalendarMixin):
         """Record that a form was printed; returns True when it is a reprint."""
         at = to_local(at) if at else self.now()
         with self.store.transaction():
-            row = self.store.raw_dossier(nfc(code))
+            row = self.store.dossier_state(nfc(code), for_update=True)
             if row is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
-            earlier = self.store.db.execute(
-                "SELECT COUNT(*) FROM events WHERE dossier_id = ? AND kind = 'printed' "
-                "AND json_extract(data, '$.form') = ?",
-                [row["id"], form],
-            ).fetchone()[0]
+            earlier = self.store.print_count(row["id"], form)
             self.store.add_event(
                 row["id"],
                 Event(
@@ -445,7 +439,7 @@ class Register(AccountsMixin, CalendarMixin):
                 ),
             )
             if form == "01" and not row["receipt_printed"]:
-                self.store.update_dossier(row["id"], {"receipt_printed": 1})
+                self.store.update_dossier(row["id"], {"receipt_printed": True})
             self.store.audit(
                 user_login=user.login,
                 action="print",

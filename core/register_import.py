@@ -39,7 +39,6 @@ from core.register_file import (
     read_rows,
     text_of,
 )
-from core.store import dossier_search_key
 from core.text import fold, nfc
 from core.timeutil import VN_TZ, fmt_vn, to_db
 
@@ -417,7 +416,7 @@ def import_register(register, user: User, path: str | Path, progress: Progress |
     with register.store.transaction():
         there = register.store.existing_codes(r["code"] for r in a.rows)
         new = [r for r in a.rows if r["code"] not in there]
-        _write(register.store.db, new, a.path.name, at, user, settings.agency_code)
+        _write(register.store, new, a.path.name, at, user, settings.agency_code)
         register.store.audit(
             user_login=user.login,
             action="import",
@@ -443,37 +442,19 @@ def import_register(register, user: User, path: str | Path, progress: Progress |
     )
 
 
-_DOSSIER_SQL = (
-    "INSERT INTO dossiers (id, code, procedure_code, procedure_name, field, working_days, cutoff_applies, "
-    "applicant, applicant_kind, id_kind, id_number, phone, address, channel, received_at, due_at, status, "
-    "outcome_at, returned_at, receiver_name, clerk_login, clerk_name, note, source, search_key) VALUES "
-    "(:id, :code, :procedure_code, :procedure_name, :field, :working_days, :cutoff_applies, :applicant, "
-    ":applicant_kind, :id_kind, :id_number, :phone, :address, :channel, :received_at, :due_at, :status, "
-    ":outcome_at, :returned_at, :receiver_name, :clerk_login, :clerk_name, :note, :source, :search_key)"
-)
-_EVENT_SQL = (
-    "INSERT INTO events (dossier_id, kind, at, user_login, user_name, note, data) VALUES (?,?,?,?,?,?,?)"
-)
-_SEQUENCE_SQL = (
-    "INSERT INTO sequences (key, last) VALUES (?, ?) "
-    "ON CONFLICT(key) DO UPDATE SET last = MAX(last, excluded.last)"
-)
-
-
-def _write(db, rows: list[dict[str, Any]], file_name: str, at: datetime, user: User, agency: str) -> None:
+def _write(store, rows: list[dict[str, Any]], file_name: str, at: datetime, user: User, agency: str) -> None:
     """The dossiers, their events and the daily code sequences; inside the caller's transaction.
 
-    Ids are given explicitly (the write lock is held) so the events can name their dossier
-    without reading each one back; the FTS trigger indexes every row as intake's insert does.
+    Ids are reserved up front (``reserve_dossier_ids``) so the events can name their dossier
+    without reading each one back; the store computes the search key as intake's insert does.
     """
-    first_id = db.execute("SELECT COALESCE(MAX(id), 0) FROM dossiers").fetchone()[0] + 1
+    ids = store.reserve_dossier_ids(len(rows))
     events: list[tuple] = []
     sequences: dict[str, int] = {}
     code_form = re.compile(rf"{re.escape(agency)}-(\d{{6}})-(\d{{4}})") if agency else None
     who = (user.login, user.full_name)
     for i, row in enumerate(rows):
-        row["id"] = dossier_id = first_id + i
-        row["search_key"] = dossier_search_key(row["applicant"], row["code"], row["id_number"], row["phone"])
+        row["id"] = dossier_id = ids[i]
         status = Status(row["status"])
         events.append((dossier_id, EventKind.RECEIVED.value, row["received_at"], *who, "", "{}"))
         if status == Status.AWAITING_SUPPLEMENT:  # the pause keeps it "in time" in the report
@@ -491,6 +472,4 @@ def _write(db, rows: list[dict[str, Any]], file_name: str, at: datetime, user: U
         if code_form and (m := code_form.fullmatch(row["code"])):
             key = f"code:{m[1]}"
             sequences[key] = max(sequences.get(key, 0), int(m[2]))
-    db.conn.executemany(_DOSSIER_SQL, rows)
-    db.conn.executemany(_EVENT_SQL, events)
-    db.conn.executemany(_SEQUENCE_SQL, list(sequences.items()))
+    store.insert_imported(rows, events, sequences)

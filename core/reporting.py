@@ -5,7 +5,7 @@ figures later differ from a signed snapshot (a dossier entered late), a new vers
 that supersedes it. The snapshot's SHA-256 fingerprint is what the vice-chair signed.
 
 Every change is one write transaction with its audit entry (entity ``report``), as in
-``core/register.py``. The SQL on ``reports`` and ``report_sends`` is in ``core/report_store``;
+``core/register.py``. The SQL on ``reports`` and ``report_sends`` is in ``core/storage/reports``;
 the fingerprint and the comparison of figures in ``core/report_snapshot`` (pure functions,
 also used on figures read back from a workbook).
 """
@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from core import report_store
 from core import users as users_mod
 from core.errors import MotCuaError, NotFoundError
 from core.model import Role, User
@@ -309,8 +308,7 @@ def record_send(
     with register.store.transaction():
         report = get(register, report_id)
         check_sendable(report)
-        send_id = report_store.insert_send(
-            register.store.db,
+        send_id = register.store.report_send_insert(
             {
                 "report_id": report_id, "at": to_db(at), "user_login": user.login, "method": method,
                 "recipients": to, "ok": int(ok), "error": nfc(error),
@@ -353,18 +351,18 @@ def sends(register: Register, report_id: int) -> list[SendRecord]:
             bool(r["ok"]),
             r["error"],
         )  # fmt: skip
-        for r in report_store.sends(register.store.db, report_id)
+        for r in register.store.report_sends(report_id)
     ]
 
 
 def send_counts(register: Register) -> dict[int, tuple[int, int]]:
     """Report id -> (send attempts, good ones), for the list of reports."""
-    return report_store.send_counts(register.store.db)
+    return register.store.report_send_counts()
 
 
 # --- reading -----------------------------------------------------------------------------------
 def get(register: Register, report_id: int) -> Report:
-    row = report_store.by_id(register.store.db, int(report_id))
+    row = register.store.report_by_id(int(report_id))
     if row is None:
         raise NotFoundError(f"Không có báo cáo số {report_id}.")
     return _from_row(row)
@@ -374,7 +372,7 @@ def list_reports(register: Register, period: Period | None = None) -> list[Repor
     """Every version, newest period first, newest version first within a period."""
     start = period.start.isoformat() if period else None
     end = period.end.isoformat() if period else None
-    return [_from_row(r) for r in report_store.by_period(register.store.db, start, end)]
+    return [_from_row(r) for r in register.store.reports_by_period(start, end)]
 
 
 def versions(register: Register, report_id: int) -> list[Report]:
@@ -460,11 +458,11 @@ def _insert(register: Register, report: Report) -> Report:
         "created_by": report.created_by,
         "created_by_name": report.created_by_name,
     }
-    return replace(report, id=report_store.insert(register.store.db, values))
+    return replace(report, id=register.store.report_insert(values))
 
 
 def _update(register: Register, report_id: int, changes: dict[str, Any], expect: str = DRAFT) -> None:
-    if not report_store.update(register.store.db, report_id, changes, expect):
+    if not register.store.report_update(report_id, changes, expect):
         raise ReportLockedError(
             f"Báo cáo số {report_id} không còn ở trạng thái “{STATUS_LABELS[expect]}”: không sửa được."
         )

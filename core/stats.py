@@ -1,16 +1,11 @@
 """The figures of the statistical report (report.md) and the end-of-day summary.
 
-Three aggregate queries per report, ``GROUP BY field`` with ``SUM(...)``: one over the dossiers
-received in the period, two over those carried over into it, each found by an index range, so
-a year on a million dossiers costs about one pass over the rows that belong to the period,
-never a Python loop over dossiers. Timestamps are ISO text with the fixed +07:00 offset, so
-they compare as text."""
+The rules are here; the aggregate SQL (three ``GROUP BY field`` queries per report, each on an
+index range) is the store's, in ``core/storage/figures.py``: a year on a million dossiers costs
+about one pass over the rows that belong to the period, never a Python loop over dossiers."""
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -18,6 +13,7 @@ from typing import Any
 from core.model import Difficulty
 from core.periods import Period
 from core.register import Register
+from core.storage.sqlite.store import CARRIED_SQL, NEW_SQL  # noqa: F401  (re-exported for tests)
 from core.timeutil import from_db, start_of_day, to_db
 
 KEYS = (
@@ -115,66 +111,6 @@ class Table:
         return out
 
 
-# Was the dossier awaiting supplementary documents at the cut-off? The last supplement event
-# before ``:bound`` (what had happened by the cut-off) decides (events_dossier index: a handful
-# of rows per dossier). Only evaluated for open dossiers already past due: CASE WHEN ... AND ...
-# stops at the first false term, so it costs nothing on the bulk of the rows.
-_PAUSED_AT_CUTOFF = (
-    "(SELECT e.kind FROM events e WHERE e.dossier_id = d.id "
-    "AND e.kind IN ('supplement_requested', 'supplement_received') AND e.at < :bound "
-    "ORDER BY e.at DESC, e.id DESC LIMIT 1) = 'supplement_requested'"
-)
-_PENDING = "(d.outcome_at IS NULL OR d.outcome_at >= :after)"
-
-# The population of a period is split in three, each found by an index range (a single
-# ``received_at < :after AND (...)`` condition would make SQLite read every older row):
-# the dossiers received in the period (dossiers_received) and those carried over into it
-# (dossiers_outcome_received: outcome since the start or none, received before the start).
-# The inner query gives each dossier its class ``k``: 0 early, 1 on time (withdrawn, stopped
-# and refused included), 2 late, 3 pending in time, 4 pending overdue. "Early" compares dates:
-# an outcome before the due day's date text sorts before it ("2026-11-10T16:59:00+07:00" <
-# "2026-11-11"), as all moments carry the same +07:00. ``LIMIT -1`` keeps the inner query from
-# being flattened into the outer one, so the GROUP BY sorts two small values per dossier rather
-# than every column the classes are made of (about 20 % faster on a year).
-_FIGURES_SQL = f"""
-SELECT field, COUNT(*) AS received, SUM(online) AS online, SUM(k <= 2) AS resolved,
-       SUM(k = 0) AS early, SUM(k = 2) AS late, SUM(k = 4) AS overdue
-FROM (
-  SELECT d.field AS field, d.channel = 'truc-tuyen' AS online,
-    CASE WHEN d.outcome_at < :after THEN
-           CASE WHEN d.status NOT IN ('resolved', 'returned') THEN 1
-                WHEN d.outcome_at < substr(d.due_at, 1, 10) THEN 0
-                WHEN d.outcome_at > d.due_at THEN 2
-                ELSE 1 END
-         WHEN d.due_at < :cut AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0) THEN 4
-         ELSE 3 END AS k
-  FROM dossiers d
-  WHERE {{where}}
-  LIMIT -1
-)
-GROUP BY field
-"""
-NEW_SQL = _FIGURES_SQL.format(where="d.received_at >= :start AND d.received_at < :after")
-CARRIED_SQL = (  # carried over, with an outcome since: one range of dossiers_outcome_received
-    _FIGURES_SQL.format(where="d.outcome_at >= :start AND d.received_at < :start"),
-    # carried over, still open: the NULL end of the same index
-    _FIGURES_SQL.format(where="d.outcome_at IS NULL AND d.received_at < :start"),
-)
-
-# Open at the cut-off with a stored due moment after it, and a supplement pause that began
-# after the cut-off and has ended since: the stored due moment counts that pause, which the
-# cut-off could not know. Only a past period can have such rows, and few (events_kind_at
-# index on the supplements after the cut-off); their due moment at the cut-off is re-derived
-# from the pauses that had ended by then.
-LATER_PAUSE_SQL = f"""
-SELECT DISTINCT d.id, d.field, d.received_at, d.working_days, d.cutoff_applies
-FROM events s JOIN dossiers d ON d.id = s.dossier_id
-WHERE s.kind = 'supplement_received' AND s.at >= :bound
-  AND d.received_at < :after AND {_PENDING} AND d.due_at >= :cut
-  AND NOT coalesce({_PAUSED_AT_CUTOFF}, 0)
-"""
-
-
 def ordered_fields(register: Register, present: list[str]) -> list[str]:
     """Fields in catalogue order; fields no longer in the catalogue follow, alphabetically."""
     known = register.store.field_order()
@@ -197,11 +133,10 @@ def compute(register: Register, period: Period, now: datetime | None = None) -> 
         "cut": to_db(cut),
         "bound": to_db(_bound(period, cut)),
     }
-    db = register.store.db
     by_field: dict[str, Figures] = {}
-    with _snapshot(db.conn):
-        for sql, carried in ((NEW_SQL, False), *((q, True) for q in CARRIED_SQL)):
-            by_field = _add_part(by_field, db.execute(sql, params).fetchall(), carried)
+    with register.store.read_snapshot():  # the three parts see one committed state
+        for rows, carried in register.store.figure_parts(params):
+            by_field = _add_part(by_field, rows, carried)
         later = _overdue_before_later_pauses(register, params, cut)
     for name in later:
         f = by_field[name]
@@ -211,20 +146,6 @@ def compute(register: Register, period: Period, now: datetime | None = None) -> 
     rows = tuple(FieldRow(f, by_field[f]) for f in ordered_fields(register, list(by_field)))
     total = sum((r.figures for r in rows), Figures())
     return Table(period, cut, rows, total)
-
-
-@contextmanager
-def _snapshot(conn: sqlite3.Connection) -> Iterator[None]:
-    """One read transaction around the queries of a report: in WAL mode they all see the same
-    committed state, so a dossier resolved meanwhile is not missed by one part and the next."""
-    if conn.in_transaction:
-        yield
-        return
-    conn.execute("BEGIN")
-    try:
-        yield
-    finally:
-        conn.execute("COMMIT")
 
 
 def _add_part(by_field: dict[str, Figures], rows: list, carried: bool) -> dict[str, Figures]:
@@ -252,9 +173,7 @@ def _overdue_before_later_pauses(register: Register, params: dict[str, Any], cut
     """Fields of the dossiers counted in time only thanks to a pause after the cut-off."""
     out = []
     calendar = register.calendar
-    for d_id, name, received_at, days, cutoff_applies in register.store.db.execute(
-        LATER_PAUSE_SQL, params
-    ).fetchall():
+    for d_id, name, received_at, days, cutoff_applies in register.store.later_pause_rows(params):
         known = [
             (from_db(a), from_db(b))
             for a, b in register.store.pauses(d_id)
@@ -323,25 +242,6 @@ class DaySummary:
         }
 
 
-# One index range per figure (an OR across columns would read the whole table; ``+status``
-# keeps SQLite off the status index, where "resolved or returned" is nearly every row). Returns are
-# counted from their events (events_kind_at): returned_at has no index, and every return is
-# recorded as an event at the same moment.
-DAY_SQL = """
-SELECT
-  (SELECT COUNT(*) FROM dossiers WHERE received_at >= :start AND received_at < :after),
-  (SELECT COUNT(*) FROM dossiers WHERE outcome_at >= :start AND outcome_at < :after
-     AND +status IN ('resolved', 'returned')),
-  (SELECT COUNT(*) FROM events WHERE kind = 'returned' AND at >= :start AND at < :after),
-  (SELECT COUNT(*) FROM dossiers WHERE status IN ('received', 'in_progress')
-     AND due_at >= :next_start AND due_at < :next_after),
-  (SELECT COUNT(*) FROM dossiers WHERE status IN ('received', 'in_progress') AND due_at < :cut)
-"""
-DAY_FIELD_SQL = """
-SELECT field, COUNT(*) FROM dossiers WHERE received_at >= :start AND received_at < :after GROUP BY field
-"""
-
-
 def day_summary(register: Register, day: date | None = None, now: datetime | None = None) -> DaySummary:
     """Figures of one day; "overdue" is judged at the end of that day, or now if it is today.
 
@@ -359,10 +259,8 @@ def day_summary(register: Register, day: date | None = None, now: datetime | Non
         "next_after": to_db(start_of_day(nxt + timedelta(days=1))),
         "cut": to_db(cut),
     }
-    db = register.store.db
-    sums = db.execute(DAY_SQL, params).fetchone()
-    received, resolved, returned, due_next, overdue = (int(v or 0) for v in sums)
-    counts = dict(db.execute(DAY_FIELD_SQL, params).fetchall())
+    received, resolved, returned, due_next, overdue = register.store.day_counts(params)
+    counts = register.store.day_by_field(params)
     by_field = tuple((f, counts[f]) for f in ordered_fields(register, list(counts)))
     names = {p.code: p.name for p in register.procedures(active_only=False)}
     lines = tuple(_difficulty_line(d, names) for d in register.difficulties(day, day))

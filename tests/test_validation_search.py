@@ -153,7 +153,8 @@ def test_find_by_scanned_code(filled):
 
 def test_code_typed_from_the_agency_prefix(filled, monkeypatch):
     """A code typed from its start is searched on the code index, broad or narrow, any case."""
-    from core import dossier_query, store
+    from core import store
+    from core.storage import query as dossier_query
 
     def codes(text: str) -> list[str]:
         q = store.DossierQuery(text=text, sort="received_at", descending=False)

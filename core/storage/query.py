@@ -1,9 +1,11 @@
 """Finding dossiers: the query the dossier table, search and quick filters send to the store.
 
-Sorting, filtering, paging and search all run in SQL (an FTS5 trigram index over a folded search
-key, the code index for codes typed from their start), so the table stays instant at hundreds
-of thousands of rows. ``SqliteStore`` mixes in ``DossierQueryMixin``; the names here are also
-importable from ``core.store``.
+Sorting, filtering, paging and search all run in SQL, so the table stays instant at hundreds
+of thousands of rows. Search is over a folded search key (``rows.dossier_search_key``): every
+typed token must occur in it as a substring. SQLite answers that with an FTS5 trigram index
+(tokens of 3+ characters) plus LIKE for shorter ones; PostgreSQL with LIKE on a pg_trgm GIN
+index. Same substring rule on the same folded text: the same dossiers on both backends. A code
+typed from its start uses the code index instead.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
-from core.model import Dossier, Status
+from core.model import OPEN_STATUSES, Dossier, Status
+from core.storage.rows import dossier_from_row, in_list
 from core.text import fold, nfc
 from core.timeutil import end_of_day, start_of_day, to_db
 
@@ -75,8 +78,12 @@ class DossierQuery:
 
 
 BROAD_CODE_PREFIX = 2000  # codes sharing a typed prefix above which the sort order leads the search
-_OPEN = "('received', 'in_progress', 'awaiting_supplement')"
-_RUNNING = "('received', 'in_progress')"  # open and the clock running (a pause is always in time)
+_OPEN = in_list(sorted(OPEN_STATUSES))
+_RUNNING = in_list((Status.RECEIVED, Status.IN_PROGRESS))  # open, clock running (a pause is in time)
+
+
+def like_pattern(token: str) -> str:
+    return "%" + token.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
 def _fts_query(text: str) -> tuple[str, list[str]]:
@@ -85,20 +92,15 @@ def _fts_query(text: str) -> tuple[str, list[str]]:
     long = [t for t in tokens if len(t) >= 3]
     short = [t for t in tokens if len(t) < 3]
     match = " AND ".join('"' + t.replace('"', '""') + '"' for t in long)
-    likes = ["%" + t.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%" for t in short]
-    return match, likes
-
-
-def dossier_search_key(applicant: str, code: str, id_number: str, phone: str) -> str:
-    return " ".join(x for x in (fold(applicant), fold(code), id_number, phone) if x)
+    return match, [like_pattern(t) for t in short]
 
 
 class DossierQueryMixin:
-    """``_where`` / ``query_dossiers`` / ``count_dossiers``; needs the store's ``db`` and row reader."""
+    """``query_dossiers`` / ``count_dossiers``; the text-search clause is the backend's."""
 
-    db: Any
+    NO_INDEX: str
 
-    def dossier_from_row(self, row: dict, events: tuple = ()) -> Dossier:  # provided by SqliteStore
+    def _text_clauses(self, text: str) -> tuple[list[str], list[Any]]:
         raise NotImplementedError
 
     def _where(self, q: DossierQuery) -> tuple[str, list[Any]]:
@@ -107,19 +109,15 @@ class DossierQueryMixin:
         if prefix:
             # Typed from the agency prefix every code shares: the trigram index would match
             # every row until the date part is typed; the code index answers a prefix at once.
-            # A broad prefix ("000.17.22.H56-") is filtered along the sort order instead ("+"
-            # keeps SQLite off the code index), so the first page comes without sorting them all.
-            column = "+d.code" if broad else "d.code"
+            # A broad prefix ("000.17.22.H56-") is filtered along the sort order instead (kept
+            # off the code index), so the first page comes without sorting them all.
+            column = f"{self.NO_INDEX}d.code" if broad else "d.code"
             clauses.append(f"{column} >= ? AND {column} < ?")
             params += [prefix, prefix + "\uffff"]
         elif q.text.strip():
-            match, likes = _fts_query(q.text)
-            if match:
-                clauses.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
-                params.append(match)
-            for pattern in likes:
-                clauses.append("d.search_key LIKE ? ESCAPE '\\'")
-                params.append(pattern)
+            more, values = self._text_clauses(q.text)
+            clauses += more
+            params += values
         if q.status:
             clauses.append("d.status = ?")
             params.append(Status(q.status).value)
@@ -149,9 +147,11 @@ class DossierQueryMixin:
                 clauses.append(f"d.status IN {_RUNNING} AND d.due_at < ?")
                 params.append(to_db(at))
             elif q.quick == QuickFilter.AWAITING_SUPPLEMENT:
-                clauses.append("d.status = 'awaiting_supplement'")
+                clauses.append("d.status = ?")
+                params.append(Status.AWAITING_SUPPLEMENT.value)
             elif q.quick == QuickFilter.READY_TO_RETURN:
-                clauses.append("d.status = 'resolved'")
+                clauses.append("d.status = ?")
+                params.append(Status.RESOLVED.value)
             elif q.quick == QuickFilter.OPEN:
                 clauses.append(f"d.status IN {_OPEN}")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params
@@ -164,10 +164,10 @@ class DossierQueryMixin:
         token = nfc(text).strip().upper()
         if not token or " " in token or not ("." in token or "-" in token):
             return "", False
-        hits = self.db.execute(
-            "SELECT COUNT(*) FROM (SELECT 1 FROM dossiers WHERE code >= ? AND code < ? LIMIT ?)",
+        hits = self._scalar(
+            "SELECT COUNT(*) FROM (SELECT 1 FROM dossiers WHERE code >= ? AND code < ? LIMIT ?) AS hits",
             [token, token + "\uffff", BROAD_CODE_PREFIX + 1],
-        ).fetchone()[0]
+        )
         return (token, hits > BROAD_CODE_PREFIX) if hits else ("", False)
 
     def query_dossiers(self, q: DossierQuery) -> list[Dossier]:
@@ -178,8 +178,8 @@ class DossierQueryMixin:
             f"SELECT d.* FROM dossiers d{where} ORDER BY {column} {direction}, d.id {direction}"
             " LIMIT ? OFFSET ?"
         )
-        return [self.dossier_from_row(r) for r in self.db.query(sql, [*params, q.limit, q.offset])]
+        return [dossier_from_row(r) for r in self._rows(sql, [*params, q.limit, q.offset])]
 
     def count_dossiers(self, q: DossierQuery) -> int:
         where, params = self._where(q)
-        return self.db.execute(f"SELECT COUNT(*) FROM dossiers d{where}", params).fetchone()[0]
+        return self._scalar(f"SELECT COUNT(*) FROM dossiers d{where}", params)

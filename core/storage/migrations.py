@@ -1,0 +1,226 @@
+"""The schema's migrations, once for both backends.
+
+``MIGRATIONS[i]`` upgrades a database from version i to i+1 (SQLite: ``PRAGMA user_version``;
+PostgreSQL: the ``motcua_schema`` table), each inside its own transaction. Never edit a
+released one: append. How to add one is in the package docstring (``core/storage/__init__``):
+a ``Migration(sql=...)`` when the statements are the same on both engines, or
+``Migration(sqlite=..., postgres=...)`` when they are not.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Migration:
+    """One schema step. ``sql``: portable statements; or one text per engine."""
+
+    sql: str = ""
+    sqlite: str = ""
+    postgres: str = ""
+    doc: str = ""
+
+    def for_engine(self, engine: str) -> str:
+        specific = self.sqlite if engine == "sqlite" else self.postgres
+        return specific or self.sql
+
+
+V1_SQLITE = """
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL            -- JSON
+);
+CREATE TABLE procedures (
+    code TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    field TEXT NOT NULL,
+    working_days INTEGER NOT NULL CHECK (working_days >= 0),
+    cutoff_applies INTEGER NOT NULL DEFAULT 0,
+    fee TEXT NOT NULL DEFAULT '',
+    documents TEXT NOT NULL DEFAULT '[]',   -- JSON list
+    note TEXT NOT NULL DEFAULT '',
+    active INTEGER NOT NULL DEFAULT 1,
+    position INTEGER NOT NULL DEFAULT 0,
+    search_key TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE users (
+    login TEXT PRIMARY KEY,
+    full_name TEXT NOT NULL,
+    role TEXT NOT NULL CHECK (role IN ('clerk', 'vice-chair', 'admin')),
+    title TEXT NOT NULL DEFAULT '',
+    password_hash TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    failed_logins INTEGER NOT NULL DEFAULT 0,
+    locked_until TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE sequences (
+    key TEXT PRIMARY KEY,          -- 'code:261123' (daily dossier codes), 'book:2026' (register)
+    last INTEGER NOT NULL
+);
+CREATE TABLE dossiers (
+    id INTEGER PRIMARY KEY,
+    code TEXT NOT NULL UNIQUE,
+    procedure_code TEXT NOT NULL REFERENCES procedures(code),
+    procedure_name TEXT NOT NULL,  -- as at intake: the catalogue may be edited later
+    field TEXT NOT NULL,
+    working_days INTEGER NOT NULL,
+    cutoff_applies INTEGER NOT NULL DEFAULT 0,
+    applicant TEXT NOT NULL,
+    applicant_kind TEXT NOT NULL DEFAULT 'person',
+    id_kind TEXT NOT NULL DEFAULT 'cccd',
+    id_number TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT '',
+    address TEXT NOT NULL DEFAULT '',
+    email TEXT NOT NULL DEFAULT '',
+    channel TEXT NOT NULL CHECK (channel IN ('truc-tiep', 'truc-tuyen', 'buu-chinh')),
+    copies INTEGER NOT NULL DEFAULT 1,
+    documents TEXT NOT NULL DEFAULT '[]',
+    fee_collected INTEGER NOT NULL DEFAULT 0,
+    received_at TEXT NOT NULL,
+    due_at TEXT NOT NULL,          -- derived from the events and the calendar; re-dated when they change
+    paused_days INTEGER NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    outcome_at TEXT,               -- moment of the final outcome (resolved/refused/withdrawn/stopped)
+    returned_at TEXT,
+    new_appointment_at TEXT,       -- Mẫu 04; the original due_at still decides lateness
+    clerk_login TEXT NOT NULL,
+    clerk_name TEXT NOT NULL,
+    signed_by TEXT NOT NULL DEFAULT '',
+    receiver_name TEXT NOT NULL DEFAULT '',
+    satisfaction TEXT,
+    return_by_post INTEGER NOT NULL DEFAULT 0,
+    register_book TEXT NOT NULL DEFAULT '',
+    register_seq INTEGER NOT NULL DEFAULT 0,
+    note TEXT NOT NULL DEFAULT '',
+    receipt_printed INTEGER NOT NULL DEFAULT 0,
+    source TEXT NOT NULL DEFAULT 'counter',
+    search_key TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX dossiers_received ON dossiers(received_at);
+CREATE INDEX dossiers_due ON dossiers(due_at);
+CREATE INDEX dossiers_status ON dossiers(status, due_at);
+CREATE INDEX dossiers_outcome ON dossiers(outcome_at);
+CREATE INDEX dossiers_field ON dossiers(field);
+CREATE INDEX dossiers_id_number ON dossiers(id_number);
+CREATE INDEX dossiers_phone ON dossiers(phone);
+CREATE VIRTUAL TABLE dossier_fts USING fts5(
+    search_key, content='dossiers', content_rowid='id', tokenize='trigram'
+);
+CREATE TRIGGER dossiers_fts_insert AFTER INSERT ON dossiers BEGIN
+    INSERT INTO dossier_fts(rowid, search_key) VALUES (new.id, new.search_key);
+END;
+CREATE TRIGGER dossiers_fts_update AFTER UPDATE OF search_key ON dossiers BEGIN
+    INSERT INTO dossier_fts(dossier_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
+    INSERT INTO dossier_fts(rowid, search_key) VALUES (new.id, new.search_key);
+END;
+CREATE TRIGGER dossiers_fts_delete AFTER DELETE ON dossiers BEGIN
+    INSERT INTO dossier_fts(dossier_fts, rowid, search_key) VALUES ('delete', old.id, old.search_key);
+END;
+CREATE TABLE events (
+    id INTEGER PRIMARY KEY,
+    dossier_id INTEGER NOT NULL REFERENCES dossiers(id),
+    kind TEXT NOT NULL,
+    at TEXT NOT NULL,
+    user_login TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    note TEXT NOT NULL DEFAULT '',
+    data TEXT NOT NULL DEFAULT '{}'
+);
+CREATE INDEX events_dossier ON events(dossier_id, at);
+CREATE INDEX events_kind_at ON events(kind, at);
+CREATE TABLE calendar_overrides (
+    day TEXT PRIMARY KEY,          -- YYYY-MM-DD
+    working INTEGER NOT NULL,      -- 1 extra working day, 0 extra day off
+    note TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE difficulties (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    text TEXT NOT NULL,
+    user_login TEXT NOT NULL,
+    user_name TEXT NOT NULL,
+    dossier_code TEXT NOT NULL DEFAULT '',
+    procedure_code TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX difficulties_at ON difficulties(at);
+CREATE TABLE reports (
+    id INTEGER PRIMARY KEY,
+    period_from TEXT NOT NULL,
+    period_to TEXT NOT NULL,
+    preset TEXT NOT NULL DEFAULT '',
+    version INTEGER NOT NULL DEFAULT 1,
+    supersedes INTEGER REFERENCES reports(id),
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'signed', 'sent')),
+    snapshot TEXT NOT NULL,        -- JSON of the figures
+    highlights TEXT NOT NULL DEFAULT '',
+    difficulties TEXT NOT NULL DEFAULT '',
+    proposals TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    created_by_name TEXT NOT NULL DEFAULT '',
+    signed_at TEXT,
+    signed_by TEXT,
+    signed_by_name TEXT,
+    signed_by_title TEXT,
+    fingerprint TEXT,
+    sent_at TEXT
+);
+CREATE TABLE report_sends (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER NOT NULL REFERENCES reports(id),
+    at TEXT NOT NULL,
+    user_login TEXT NOT NULL,
+    method TEXT NOT NULL,          -- smtp | eml
+    recipients TEXT NOT NULL DEFAULT '',
+    ok INTEGER NOT NULL,
+    error TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    user_login TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_key TEXT NOT NULL DEFAULT '',
+    old TEXT NOT NULL DEFAULT '',   -- JSON
+    new TEXT NOT NULL DEFAULT '',   -- JSON
+    reason TEXT NOT NULL DEFAULT '',
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+);
+"""
+
+
+def postgres_ddl(sqlite_ddl: str) -> str:
+    """SQLite's v1 text for PostgreSQL: identity keys, "C"-collated text (binary order, as on
+    SQLite: codes and ISO moments sort and compare the same), pg_trgm instead of FTS5."""
+    text = re.sub(r"CREATE VIRTUAL TABLE dossier_fts.*?;\n", "", sqlite_ddl, flags=re.S)
+    text = re.sub(r"CREATE TRIGGER .*?END;\n", "", text, flags=re.S)
+    text = re.sub(r"--[^\n]*", "", text)
+    audit = "CREATE TABLE audit_log (\n    id INTEGER PRIMARY KEY"
+    text = text.replace(audit, "CREATE TABLE audit_log (\n    id BIGINT PRIMARY KEY")  # ids given: no gaps
+    text = text.replace("INTEGER PRIMARY KEY", "BIGINT GENERATED BY DEFAULT AS IDENTITY PRIMARY KEY")
+    text = re.sub(r"\bTEXT\b", 'TEXT COLLATE "C"', text)
+    text = re.sub(r"INTEGER NOT NULL REFERENCES", "BIGINT NOT NULL REFERENCES", text)
+    text = re.sub(r"INTEGER REFERENCES", "BIGINT REFERENCES", text)
+    return text + (
+        "CREATE EXTENSION IF NOT EXISTS pg_trgm;\n"
+        "CREATE INDEX dossiers_search_trgm ON dossiers USING gin (search_key gin_trgm_ops);\n"
+    )
+
+
+MIGRATIONS: list[Migration] = [
+    Migration(sqlite=V1_SQLITE, postgres=postgres_ddl(V1_SQLITE), doc="the register's tables"),
+    Migration(
+        sql="""
+        CREATE INDEX dossiers_outcome_received ON dossiers(outcome_at, received_at);
+        DROP INDEX IF EXISTS dossiers_outcome;
+        """,
+        doc="The report finds the dossiers carried over into a period (received before it, no "
+        "outcome before it) by ``outcome_at >= start AND received_at < start``: with both columns "
+        "in one index that is an index-only range. It replaces the index on ``outcome_at`` alone.",
+    ),
+]
