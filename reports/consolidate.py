@@ -5,6 +5,13 @@ core.filesafety has refused anything that is not a sane .xlsx zip. A file is rol
 it is signed, its figures still give the fingerprint the vice-chair signed, the invariants of
 report.md hold, it covers the same period as the others, and no other file reports for the same
 agency code. Each refused file is named with its reasons in Vietnamese; the good ones still roll up.
+
+A ward that signs with a certificate sends its report PDF too (reports.signing). Each PDF is
+paired with its workbook by the agency code, report number and version it carries (else by file
+name) and verified against the city's trust roots (reports.signing.verify): signature intact,
+certificate trusted and valid at signing time, and the signed figures and fingerprint equal to
+the workbook's. A failure refuses that ward, named with the PDF's reasons. A ward without a PDF
+rolls up on its password sign-off, said so in "Tệp đã tổng hợp", unless ``require_signature``.
 """
 
 from __future__ import annotations
@@ -19,6 +26,7 @@ from core.errors import MotCuaError
 from core.stats import TOTAL_LABEL, Figures
 from core.timeutil import now as local_now
 from core.timeutil import to_local
+from reports.common import DOTS, vn_date
 from reports.datasheet import SHEET_NAME, WardData, read_workbook, ward_rows, write_datasheet
 from reports.xlsxkit import (
     LAST_COL,
@@ -53,6 +61,12 @@ MAX_LISTED_PROBLEMS = 3
 class Accepted:
     path: Path
     data: WardData
+    pdf: Path | None = None  # the signed PDF that went with it, verified
+    signature: str = ""  # "PAdES B-B, Phạm Quang Vinh (CA ...)" for the files sheet
+
+    @property
+    def sign_off(self) -> str:
+        return self.signature or "chỉ ký duyệt bằng mật khẩu (không có chữ ký số)"
 
 
 @dataclass(frozen=True)
@@ -119,20 +133,37 @@ class _Candidate:
     path: Path
     data: WardData
     reasons: list[str]
+    pdf: Path | None = None
+    signature: str = ""
 
 
-def consolidate(paths: Iterable[str | Path]) -> ConsolidationResult:
-    """Read and check every ward workbook in ``paths``; roll up the ones that pass."""
+def consolidate(
+    paths: Iterable[str | Path],
+    *,
+    trust_roots: list | None = None,
+    require_signature: bool = False,
+    now: datetime | None = None,
+) -> ConsolidationResult:
+    """Read and check every ward workbook (and signed PDF) in ``paths``; roll up the ones that pass."""
     rejected: list[Rejected] = []
     candidates: list[_Candidate] = []
+    pdfs: list[Path] = []
     for raw in paths:
         path = Path(raw)
+        if path.suffix.lower() == ".pdf":
+            pdfs.append(path)
+            continue
         try:
             data = read_workbook(path)
         except MotCuaError as exc:
             rejected.append(Rejected(path, (exc.message,)))
             continue
         candidates.append(_Candidate(path, data, _own_problems(data)))
+    rejected += _check_pdfs(pdfs, candidates, trust_roots, now)
+    if require_signature:
+        for c in candidates:
+            if c.pdf is None:
+                c.reasons.append("không có tệp PDF ký số đi kèm (thành phố yêu cầu chữ ký số)")
     period = _period_of(candidates)
     for c in candidates:
         if c.data.period != period:
@@ -149,9 +180,71 @@ def consolidate(paths: Iterable[str | Path]) -> ConsolidationResult:
     ]
     return ConsolidationResult(
         period,
-        tuple(Accepted(c.path, c.data) for c in accepted),
+        tuple(Accepted(c.path, c.data, c.pdf, c.signature) for c in accepted),
         tuple(rejected),
     )
+
+
+def _check_pdfs(
+    pdfs: list[Path], candidates: list[_Candidate], roots: list | None, now: datetime | None
+) -> list[Rejected]:
+    """Verify each PDF and pin it to its workbook; a PDF with no workbook is refused by itself."""
+    from reports.signing.verify import figure_differences, read_pdf, snapshot_table, verify_pdf
+
+    refused: list[Rejected] = []
+    for path in pdfs:
+        try:
+            data = read_pdf(path)
+        except MotCuaError as exc:
+            refused.append(Rejected(path, (exc.message,)))
+            continue
+        verdict = verify_pdf(data, roots, path.name, now)
+        snap = verdict.snapshot or {}
+        partner = _partner(path, snap, candidates)
+        if partner is None:
+            reasons = [f"không có tệp Excel của cùng báo cáo trong các tệp đưa vào ({path.stem}.xlsx)"]
+            reasons += verdict.problems
+            refused.append(
+                Rejected(
+                    path, tuple(reasons), str(snap.get("ward_name", "")), str(snap.get("agency_code", ""))
+                )
+            )
+            continue
+        if partner.pdf is not None:
+            refused.append(
+                Rejected(path, (f"tệp Excel {partner.path.name} đã có tệp PDF {partner.pdf.name}",))
+            )
+            continue
+        partner.pdf = path
+        if verdict.problems:
+            partner.reasons.append(
+                f"chữ ký số trong {path.name} không hợp lệ: " + "; ".join(verdict.problems)
+            )
+            continue
+        table = snapshot_table(snap)
+        ward = partner.data
+        if snap.get("fingerprint") != ward.fingerprint or table is None:
+            changes = figure_differences(table, ward.table_json()) if table else []
+            partner.reasons.append(
+                f"số liệu hoặc mã xác thực trong {path.name} (đã ký số) khác tệp Excel"
+                + (": " + "; ".join(changes[:MAX_LISTED_PROBLEMS]) if changes else "")
+            )
+            continue
+        signer = verdict.signer
+        partner.signature = (
+            f"{verdict.level}, {signer.common_name if signer else ''}"
+            f" (chứng thư do {signer.issuer if signer else ''} cấp), tệp {path.name}"
+        )
+    return refused
+
+
+def _partner(path: Path, snap: dict, candidates: list[_Candidate]) -> _Candidate | None:
+    """The workbook of the same report: agency code, report number and version; else the same name."""
+    key = (str(snap.get("agency_code", "")), snap.get("report_id"), snap.get("version"))
+    for c in candidates:
+        if snap and (c.data.agency_code, c.data.report_id, c.data.version) == key:
+            return c
+    return next((c for c in candidates if c.path.stem == path.stem), None)
 
 
 def _own_problems(data: WardData) -> list[str]:
@@ -219,15 +312,24 @@ def _one_per_agency(good: list[_Candidate]) -> None:
 
 
 # --- the city workbook --------------------------------------------------------------------
-def city_workbook(result: ConsolidationResult, at: datetime | None = None) -> bytes:
-    """The roll-up as .xlsx bytes: wards and total, a table per field, the files kept and refused."""
+def city_workbook(
+    result: ConsolidationResult, at: datetime | None = None, *, issuer: str = "", place: str = ""
+) -> bytes:
+    """The roll-up as .xlsx bytes: wards and total, a table per field, the files kept and refused.
+
+    ``issuer`` (the city office, "UBND thành phố Hà Nội") heads it on the left as on every
+    official paper, ``place`` starts the date line; dots for the pen when not given.
+    """
     at = to_local(at) if at else local_now()
     wb, ws = new_workbook(CITY_TITLE.capitalize(), CITY_SHEET)
     labels = [w.ward_name for w in result.wards] + [f"Lĩnh vực: {f}" for f in result.fields]
     set_table_widths(ws, label_width(labels))
-    row = national_heading(ws, [], f"Tổng hợp lúc {at:%H:%M} ngày {at:%d/%m/%Y}")
+    row = national_heading(
+        ws, [((issuer.strip() or DOTS).upper(), True)], f"{place.strip() or DOTS}, {vn_date(at)}"
+    )
     text_row(ws, row, CITY_TITLE, fnt=font(bold=True, size=SIZE + 1), align=centred())
     period = f"Kỳ báo cáo: {result.period_label}" if result.period else "Kỳ báo cáo: (không có tệp hợp lệ)"
+    period += f" (tổng hợp lúc {at:%H:%M} ngày {at:%d/%m/%Y})"
     put(ws, row + 1, 1, period, to_col=LAST_COL, fnt=font(italic=True), align=centred(wrap=False))
     counts = f"Số đơn vị đã tổng hợp: {len(result.accepted)}; số tệp bị loại: {len(result.rejected)}"
     if result.rejected:
@@ -270,10 +372,12 @@ def city_workbook(result: ConsolidationResult, at: datetime | None = None) -> by
     return to_bytes(wb)
 
 
-def write_city_workbook(result: ConsolidationResult, out: Path, at: datetime | None = None) -> Path:
+def write_city_workbook(
+    result: ConsolidationResult, out: Path, at: datetime | None = None, *, issuer: str = "", place: str = ""
+) -> Path:
     """Write :func:`city_workbook` to ``out`` (through a temporary file, so a failure leaves no half file)."""
     out = Path(out)
-    data = city_workbook(result, at)
+    data = city_workbook(result, at, issuer=issuer, place=place)
     tmp = out.with_name(out.name + ".tmp")
     tmp.write_bytes(data)
     tmp.replace(out)
@@ -313,6 +417,7 @@ def _files_sheet(ws, result: ConsolidationResult) -> None:
             a.data.version,
             a.data.signed_by,
             f"{a.data.signed_at:%H:%M %d/%m/%Y}" if a.data.signed_at else "",
+            a.sign_off,
             a.data.fingerprint,
         )
         for i, a in enumerate(result.accepted, 1)
@@ -325,6 +430,7 @@ def _files_sheet(ws, result: ConsolidationResult) -> None:
         ("Phiên bản", 9),
         ("Người ký duyệt", 20),
         ("Thời điểm ký", 16),
+        ("Chữ ký số", 36),
         ("Mã xác thực (SHA-256)", 40),
     )
     _list_sheet(ws, headers, rows, "Không có báo cáo hợp lệ nào.")

@@ -1,5 +1,7 @@
 """Sending a signed report (or the end-of-day summary): workbook, message, send log, in one place.
 
+A report signed with a certificate also carries its signed PDF (reports.signing.stored).
+
 The command line and the reports screen both go through these two functions, so a send is
 logged the same way whichever door it came through: every attempt in ``report_sends`` (the
 report) or the audit trail (the day summary), a failed one with its Vietnamese reason, and the
@@ -58,8 +60,11 @@ def send_report(
     settings = register.settings
 
     def build() -> EmailMessage:
+        from reports.signing.stored import load_signed
+
         workbook = report_workbook(report, settings)
-        return report_message(report, settings, workbook, report_filename(report, settings))
+        pdf = load_signed(register, report)  # the digitally signed PDF, when the vice-chair made one
+        return report_message(report, settings, workbook, report_filename(report, settings), pdf=pdf)
 
     def log(method: str, to: str, error: str) -> rp.SendRecord:
         return rp.record_send(register, user, report_id, method, to, not error, error)

@@ -48,6 +48,7 @@ from reports.email_body import day_summary_bodies, report_bodies
 log = logging.getLogger("motcua.email")
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF_TYPE = "application/pdf"
 DEFAULT_TIMEOUT = 30.0
 SECURITY_LABELS = {"ssl": "SSL", "starttls": "STARTTLS", "none": "không mã hóa"}
 # Built with the usual 78-column policy (bodies are wrapped at 76), written with 998 so the
@@ -98,16 +99,20 @@ def report_message(
     *,
     now: datetime | None = None,
     allow_draft: bool = False,
+    pdf: bytes | None = None,
+    pdf_name: str = "",
 ) -> EmailMessage:
     """The report as an e-mail to ``settings.recipients``, the workbook attached.
 
     Only a signed report goes to the city office; ``allow_draft`` builds a preview of a draft,
-    marked as such in the body.
+    marked as such in the body. ``pdf`` is the report PDF the vice-chair signed digitally
+    (reports.signing), attached first: it is the document of record, the workbook its data.
     """
     if not report.is_signed and not allow_draft:
         raise SendError("Báo cáo chưa được Phó Chủ tịch ký duyệt nên chưa gửi được.")
     text, html = report_bodies(report, settings)
-    return _message(settings, report_subject(settings, report), text, html, workbook, filename, now)
+    extra = [(pdf, PDF_TYPE, _attachment_name(pdf_name or filename, ".pdf"))] if pdf else []
+    return _message(settings, report_subject(settings, report), text, html, workbook, filename, now, extra)
 
 
 def day_summary_message(
@@ -132,6 +137,7 @@ def _message(
     workbook: bytes,
     filename: str,
     now: datetime | None,
+    extra: list[tuple[bytes, str, str]] | None = None,
 ) -> EmailMessage:
     if not workbook:
         raise SendError("Tệp Excel đính kèm rỗng: chưa tạo được báo cáo để gửi.")
@@ -156,15 +162,21 @@ def _message(
     msg["X-Mailer"] = "MotCua"
     msg.set_content(text, subtype="plain", charset="utf-8", cte="base64")
     msg.add_alternative(html, subtype="html", charset="utf-8", cte="base64")
-    maintype, subtype = XLSX_TYPE.split("/")
-    msg.add_attachment(workbook, maintype=maintype, subtype=subtype, filename="report.xlsx")
-    part = next(msg.iter_attachments())
-    del part["Content-Type"]
-    del part["Content-Disposition"]
-    part.set_raw("Content-Type", f'{XLSX_TYPE};\r\n name="{_encode(name, "", folded=False)}"')
-    part.set_raw("Content-Disposition", f"attachment;\r\n filename*=utf-8''{quote(name, safe='')}")
+    for data, mime, part_name in [*(extra or []), (workbook, XLSX_TYPE, name)]:
+        _attach(msg, data, mime, part_name)
     msg.policy = WIRE_POLICY
     return msg
+
+
+def _attach(msg: EmailMessage, data: bytes, mime: str, name: str) -> None:
+    """One attachment with the hand-encoded file name (RFC 2231, RFC 2047 fallback)."""
+    maintype, subtype = mime.split("/")
+    msg.add_attachment(data, maintype=maintype, subtype=subtype, filename="attachment")
+    part = list(msg.iter_attachments())[-1]
+    del part["Content-Type"]
+    del part["Content-Disposition"]
+    part.set_raw("Content-Type", f'{mime};\r\n name="{_encode(name, "", folded=False)}"')
+    part.set_raw("Content-Disposition", f"attachment;\r\n filename*=utf-8''{quote(name, safe='')}")
 
 
 def sender_address(settings: Settings) -> str:
@@ -207,12 +219,14 @@ def _domain(address: str) -> str:
     return address.rpartition("@")[2] if "@" in address else "motcua.local"
 
 
-def _attachment_name(filename: str) -> str:
+def _attachment_name(filename: str, suffix: str = ".xlsx") -> str:
     name = _one_line(os.path.basename(str(filename).replace("\\", "/"))).replace('"', "'")
     if not name:
-        raise SendError("Thiếu tên tệp Excel đính kèm.")
-    if not name.lower().endswith(".xlsx"):
-        name += ".xlsx"
+        raise SendError(f"Thiếu tên tệp {'PDF' if suffix == '.pdf' else 'Excel'} đính kèm.")
+    if suffix == ".pdf" and name.lower().endswith(".xlsx"):
+        name = name[: -len(".xlsx")]
+    if not name.lower().endswith(suffix):
+        name += suffix
     return name
 
 
