@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "cli.cmd_import",
     "cli.cmd_trust",
     "cli.cmd_email",
+    "cli.cmd_sign",
 )
 
 
@@ -62,8 +63,11 @@ MAX_INT_ARG = 10**15
 
 
 def _undecodable(argv: list[str]) -> str | None:
-    """The first argument that is not UTF-8 text (Python keeps its bytes as lone surrogates)."""
+    """The first argument that is not UTF-8 text (Python keeps its bytes as lone surrogates),
+    or that holds a NUL (which every file and database call would refuse with an English error)."""
     for arg in argv:
+        if "\x00" in arg:  # no program can pass one (C strings); only an in-process caller
+            return arg.replace("\x00", "\ufffd")
         try:
             arg.encode("utf-8")
         except UnicodeEncodeError:
