@@ -1,5 +1,10 @@
 """One command for a fresh machine: ``python3 scripts/dev.py app`` or ``python3 scripts/dev.py test``.
 
+``test`` takes pytest's arguments; with no test path it runs the whole suite on every core
+(pytest-xdist, one worker per test file: files keep their order and module fixtures).
+``test --today 2027-06-15`` runs it as if the wall clock said that day (MOTCUA_NOW, which the
+suite and every program it starts read; see CONTRIBUTING.md).
+
 Creates ``.venv`` beside the project, installs MotCua with its test extras whenever
 ``pyproject.toml`` changed, installs the few system libraries Qt needs on a bare Linux
 (when run as root with apt), then runs the app or the test suite.
@@ -76,6 +81,14 @@ def ensure_qt_system_libraries(extra: list[str] | None = None) -> None:
         run("apt-get", "install", "-y", "-qq", *missing, env=env)
 
 
+def parallel(args: list[str]) -> list[str]:
+    """``-n auto --dist loadfile`` for a whole-suite run, unless the caller chose (``-n``, ``-p no:xdist``)
+    or named what to run (one file is quicker in one process)."""
+    named = [a for a in args if not a.startswith("-") and (ROOT / a.split("::")[0]).exists()]
+    chosen = any(a.startswith(("-n", "--numprocesses", "--dist")) or a == "no:xdist" for a in args)
+    return [] if named or chosen else ["-n", "auto", "--dist", "loadfile"]
+
+
 def main(argv: list[str]) -> int:
     what = argv[0] if argv else "app"
     rest = argv[1:]
@@ -83,7 +96,7 @@ def main(argv: list[str]) -> int:
         ensure_venv("test")
         ensure_qt_system_libraries(TEST_DEBS)
         env = {**os.environ, "QT_QPA_PLATFORM": os.environ.get("QT_QPA_PLATFORM", "offscreen")}
-        return subprocess.run([str(PY), "-m", "pytest", *rest], cwd=ROOT, env=env).returncode
+        return subprocess.run([str(PY), "-m", "pytest", *parallel(rest), *rest], cwd=ROOT, env=env).returncode
     if what == "app":
         ensure_venv("test")
         ensure_qt_system_libraries()
