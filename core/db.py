@@ -177,8 +177,14 @@ def check_version(db: sqlite_utils.Database) -> int:
 
 
 def migrate(db: sqlite_utils.Database) -> int:
-    """Run the migrations this file has not seen, each in its own transaction."""
-    check_version(db)
+    """Run the migrations this file has not seen, each in its own transaction.
+
+    The version is read first without a lock: a file already up to date (every open but the
+    first after an upgrade) takes no write lock, so ``show`` and ``search`` never queue behind
+    another process's long write (WAL lets them read meanwhile).
+    """
+    if check_version(db) >= len(MIGRATIONS):
+        return schema_version(db)
     while True:
         with write_transaction(db):
             version = schema_version(db)  # re-read under the lock: another process may have run it

@@ -19,6 +19,7 @@ from core.users import SYSTEM_USER
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGIN = "canbo1"
+PASSWORD = "matkhau123"
 
 
 def env() -> dict[str, str]:
@@ -29,7 +30,7 @@ def prepare(db: Path) -> None:
     """An initialised register with one clerk, closed again (no connection left in this process)."""
     reg = Register.open(db)
     reg.initialise("UBND phường Tây Hồ", "H56")
-    reg.add_user(SYSTEM_USER, LOGIN, "Nguyễn Thị Thu Hà", Role.CLERK, "matkhau123")
+    reg.add_user(SYSTEM_USER, LOGIN, "Nguyễn Thị Thu Hà", Role.CLERK, PASSWORD)
     reg.close()
 
 
@@ -60,10 +61,11 @@ def stop_window(child: subprocess.Popen, stop: Path) -> tuple[list[str], list[st
     return [line for line in lines if line not in ("done", "ready")], problems
 
 
-def motcua(db: Path, *args: str) -> subprocess.CompletedProcess:
-    """One ``motcua --db DB ...`` command line, run to its end."""
+def motcua(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    """One ``motcua --db DB ...`` command line, run to its end (``stdin``: e.g. a password line)."""
     return subprocess.run(
         [sys.executable, "-m", "cli", "--db", str(db), *args],
+        input=stdin,
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -87,6 +89,7 @@ def cli_intake(db: Path, applicant: str) -> subprocess.CompletedProcess:
         "0912345678",
         "--clerk",
         LOGIN,
+        stdin=PASSWORD + "\n",  # the clerk proves who she is
     )
 
 
