@@ -81,14 +81,14 @@ class CliContext:
             raise PermissionDenied(
                 "Khôi phục dữ liệu cần quản trị: thêm --user <tên đăng nhập quản trị> và nhập mật khẩu."
             )
-        if self.db_path.is_file() and self.db_path.stat().st_size > 0:
+        healthy = self.db_path.is_file() and self.db_path.stat().st_size > 0
+        if healthy:
             try:
-                user = self.actor()
+                _ = self.register  # opened before the password is read: it is read once
             except DatabaseError:  # damaged or unreadable: ask the backup
                 self.close()
-                user = self._proven_in(backup, login)
-        else:
-            user = self._proven_in(backup, login)
+                healthy = False
+        user = self.actor() if healthy else self._proven_in(backup, login)
         users_mod.require(user, Role.ADMIN, action="khôi phục dữ liệu")
         return user
 
