@@ -119,7 +119,7 @@ def _leaf(root: Issued, label: str, cn: str, start: datetime, end: datetime, tit
 
 
 @dataclass(frozen=True)
-class TestCA:
+class ThrowawayCA:
     root: Issued
     stranger_root: Issued
     vice_chair: Issued
@@ -138,13 +138,13 @@ class TestCA:
 
 
 @cache
-def test_ca() -> TestCA:
+def throwaway_ca() -> ThrowawayCA:
     """One CA for the whole run (RSA key generation is the slow part)."""
     root = _root("CA thử nghiệm MotCua", "root")
     stranger_root = _root("CA lạ không được tin cậy", "stranger-root")
     vinh = "Phạm Quang Vinh"
     title = "Phó Chủ tịch UBND phường"
-    return TestCA(
+    return ThrowawayCA(
         root=root,
         stranger_root=stranger_root,
         vice_chair=_leaf(root, "vice-chair", vinh, _utc(2026), _utc(2028, 12, 31), title),
@@ -178,3 +178,24 @@ def november_ward(register, clerk, clock) -> None:
     clock.set("2026-11-10T09:00:00")
     register.intake(make_form("1.009122", applicant="Vũ Văn Giang"), clerk)
     clock.set("2026-12-01T09:00:00")
+
+
+NOVEMBER = ("2026-11-01", "2026-11-30")
+
+
+def november_draft(register, clerk, clock):
+    """The November draft of the ward above (figures from the register), with two notes."""
+    from datetime import date
+
+    from core import reporting as rp
+    from core.periods import Period
+
+    november_ward(register, clerk, clock)
+    draft = rp.prepare(register, clerk, Period(date(2026, 11, 1), date(2026, 11, 30), "month"))
+    return rp.save_notes(
+        register,
+        clerk,
+        draft.id,
+        highlights="Tiếp nhận 100% hồ sơ trực tuyến đúng quy trình.",
+        proposals="Đề nghị thành phố cấp thêm 01 máy quét hai mặt.",
+    )

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.signing_ca import test_ca
+from tests.signing_ca import throwaway_ca
 
 LIBRARY_CANDIDATES = (
     "/usr/lib/softhsm/libsofthsm2.so",
@@ -66,7 +66,7 @@ def make_token(folder: Path) -> Token:
     os.environ["SOFTHSM2_CONF"] = str(conf)
     env = {**os.environ}
     _util("--init-token", "--free", "--label", TOKEN_LABEL, "--pin", USER_PIN, "--so-pin", SO_PIN, env=env)
-    vice = test_ca().vice_chair
+    vice = throwaway_ca().vice_chair
     key_file = folder / "key.pem"
     key_file.write_bytes(vice.key_pkcs8_pem())
     _util(

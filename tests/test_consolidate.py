@@ -101,12 +101,18 @@ def test_good_files_roll_up_and_the_city_workbook_adds_up(wards, tmp_path):
     assert result.total == expected and expected.received_total == 7 + 9 + 7
     assert result.fields == ("Hộ tịch", "Chứng thực", "Cư trú", "Bảo trợ xã hội", "Xây dựng")
     assert result.field_total("Hộ tịch").received_total == 1 + 2 + 1
-    out = write_city_workbook(result, tmp_path / "thanhpho.xlsx")
+    out = write_city_workbook(
+        result, tmp_path / "thanhpho.xlsx", issuer="UBND thành phố Hà Nội", place="Hà Nội"
+    )
     wb = load_workbook(out)
     assert wb.sheetnames == [CITY_SHEET, ACCEPTED_SHEET, REJECTED_SHEET, SHEET_NAME]
     ws = wb[CITY_SHEET]
     found = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
-    assert CITY_TITLE in found and "Kỳ báo cáo: Từ ngày 01/11/2026 đến ngày 30/11/2026" in found
+    # issue 15: the issuing body top left, the place/date line under the national heading
+    assert ws["A1"].value == "UBND THÀNH PHỐ HÀ NỘI" and ws["A1"].font.bold
+    assert "Hà Nội, ngày 23 tháng 11 năm 2026" in found
+    assert CITY_TITLE in found
+    assert "Kỳ báo cáo: Từ ngày 01/11/2026 đến ngày 30/11/2026 (tổng hợp lúc 09:00 ngày 23/11/2026)" in found
     rows = table_rows(ws, ws[ws.freeze_panes].row)
     assert rows[:4] == [
         ("UBND phường Tây Hồ", [getattr(reports["000.17.22.H56"][0].table.total, k) for k in KEYS]),
@@ -132,6 +138,7 @@ def test_good_files_roll_up_and_the_city_workbook_adds_up(wards, tmp_path):
         "UBND phường Tây Hồ",
         "000.17.22.H56",
     ]
+    assert wb[ACCEPTED_SHEET]["H2"].value == "chỉ ký duyệt bằng mật khẩu (không có chữ ký số)"
     data = wb[SHEET_NAME]
     assert tuple(c.value for c in data[1]) == HEADERS
     assert data.max_row == 1 + sum(len(w.rows) + 1 for w in result.wards)
