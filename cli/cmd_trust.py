@@ -84,8 +84,13 @@ def cmd_backup(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(ctx: CliContext, args: argparse.Namespace) -> int:
+    admin = ctx.restore_admin(Path(args.file))  # an admin's password, before anything moves
     ctx.close()  # never hold the file open while it is being replaced
     aside = backup_mod.restore(Path(args.file), ctx.db_path)
+    ctx.register.record_admin_action(
+        admin, "restore", "register", Path(args.file).name,
+        {"from": str(args.file), "kept_aside": str(aside) if aside else ""},
+    )  # fmt: skip
     print(f"Đã khôi phục {ctx.db_path} từ {args.file}.")
     if aside:
         print(f"Cơ sở dữ liệu trước khi khôi phục được giữ lại tại: {aside}")

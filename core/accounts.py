@@ -15,7 +15,7 @@ from core.errors import NotFoundError, ValidationError
 from core.model import Role, User
 from core.storage import Store
 from core.text import nfc
-from core.validation import validate_name
+from core.validation import validate_name, validate_text
 
 
 class AccountsMixin:
@@ -40,7 +40,7 @@ class AccountsMixin:
             login=login,
             full_name=validate_name(full_name, "Họ tên"),
             role=role,
-            title=nfc(title) or _default_title(role),
+            title=validate_text(title, "Chức danh") or _default_title(role),
         )
         password_hash = users_mod.hash_password(password)
         with self.store.transaction():
@@ -58,7 +58,14 @@ class AccountsMixin:
         return user
 
     def update_user(self, actor: User, login: str, **changes: Any) -> User:
-        users_mod.require(actor, Role.ADMIN, action="sửa người dùng")
+        """Change a user; an admin may change anyone, a person only their own password.
+
+        The actor must be proven (a password typed in the window or on stdin): this is how a
+        clerk is kept from resetting the vice-chair's password and signing in their name.
+        """
+        own_password = actor.login == nfc(login).lower() and set(changes) <= {"password"}
+        if not (own_password and actor.active):
+            users_mod.require(actor, Role.ADMIN, action="sửa người dùng")
         old = self.user(login)
         clean: dict[str, Any] = {}
         if "full_name" in changes:
@@ -66,7 +73,7 @@ class AccountsMixin:
         if "role" in changes:
             clean["role"] = Role(changes["role"]).value
         if "title" in changes:
-            clean["title"] = nfc(changes["title"])
+            clean["title"] = validate_text(changes["title"], "Chức danh")
         if "active" in changes:
             clean["active"] = int(bool(changes["active"]))
         if changes.get("password"):
@@ -86,6 +93,14 @@ class AccountsMixin:
                 at=self.now(),
             )
         return self.user(login)
+
+    def record_admin_action(self, actor: User, action: str, entity: str, key: str, new: Any) -> None:
+        """An audit entry for an admin's act on the register as a whole (a restore from a backup)."""
+        users_mod.require(actor, Role.ADMIN, action="khôi phục dữ liệu")
+        with self.store.transaction():
+            self.store.audit(
+                user_login=actor.login, action=action, entity=entity, key=key, new=new, at=self.now()
+            )
 
     def user(self, login: str) -> User:
         u = self.store.user(nfc(login).lower())

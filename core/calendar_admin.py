@@ -11,12 +11,12 @@ from dataclasses import asdict
 from datetime import date, datetime
 
 from core import users as users_mod
-from core.errors import NotFoundError
+from core.errors import NotFoundError, ValidationError
 from core.model import CalendarOverride, Role, User
 from core.settings import Settings
 from core.storage import Store
-from core.text import nfc
-from core.timeutil import from_db
+from core.timeutil import MAX_YEAR, MIN_YEAR, from_db
+from core.validation import validate_text
 from core.workcalendar import WorkingCalendar
 
 
@@ -47,7 +47,9 @@ class CalendarMixin:
     def set_override(self, user: User, day: date, working: bool, note: str = "") -> int:
         """Add or change an extra day off / extra working day; re-dates open dossiers."""
         users_mod.require(user, Role.ADMIN, action="sửa lịch làm việc")
-        override = CalendarOverride(day, working, nfc(note))
+        if not MIN_YEAR <= day.year <= MAX_YEAR:
+            raise ValidationError("Ngày", f"năm {day.year} nằm ngoài khoảng {MIN_YEAR}-{MAX_YEAR}")
+        override = CalendarOverride(day, working, validate_text(note, "Ghi chú"))
         with self.store.transaction():
             old = {o.day: o for o in self.store.overrides(day.year)}.get(day)
             self.store.set_override(override)

@@ -16,9 +16,8 @@ from core import users as users_mod
 from core.accounts import AccountsMixin
 from core.calendar_admin import CalendarMixin
 from core.errors import MotCuaError, NotFoundError, TransitionError, ValidationError
-from core.lifecycle import OUTCOME_EVENTS, check_transition
+from core.lifecycle import OUTCOME_EVENTS, check_apology, check_transition
 from core.model import (
-    OPEN_STATUSES,
     Difficulty,
     Dossier,
     Event,
@@ -33,8 +32,8 @@ from core.model import (
 from core.settings import Settings, with_updates
 from core.storage import DossierQuery, QuickFilter, Store, open_store
 from core.text import nfc
-from core.timeutil import end_of_day, now, to_local
-from core.validation import validate_intake
+from core.timeutil import MAX_YEAR, MIN_YEAR, end_of_day, now, to_local
+from core.validation import validate_2025_fields, validate_intake, validate_moment, validate_text
 from core.workcalendar import WorkingCalendar
 
 Clock = Callable[[], datetime]
@@ -56,6 +55,10 @@ AUDITED_INTAKE_FIELDS = (
     "due_at",
     "return_by_post",
     "note",
+    "authorised_name",
+    "authorised_id",
+    "authorised_relation",
+    "province_code",
 )
 NEW_DOSSIER_DEFAULTS = {
     "outcome_at": None,
@@ -201,11 +204,11 @@ class Register(AccountsMixin, CalendarMixin):
     def intake(self, form: IntakeForm, clerk: User, at: datetime | None = None) -> Dossier:
         """Receive a complete dossier: validate, number it, date it, record it. All or nothing."""
         users_mod.require(clerk, Role.CLERK, action="tiếp nhận hồ sơ")
-        form = validate_intake(form)
+        form = validate_2025_fields(validate_intake(form))
         procedure = self.procedure(form.procedure_code)
         if not procedure.active:
             raise ValidationError("Thủ tục", f"“{procedure.name}” đã ngừng áp dụng")
-        at = to_local(at) if at else self.now()
+        at = validate_moment(to_local(at), "Thời điểm tiếp nhận") if at else self.now()
         settings = self.settings
         if not settings.agency_code:
             raise MotCuaError("Chưa thiết lập mã cơ quan: chạy “motcua init” hoặc mở Thiết lập.")
@@ -213,8 +216,7 @@ class Register(AccountsMixin, CalendarMixin):
         day_key = at.strftime("%y%m%d")
         with self.store.transaction():
             seq = self.store.next_sequence(f"code:{day_key}")
-            if seq > 9999:
-                raise MotCuaError("Đã hết số hồ sơ trong ngày (tối đa 9999).")
+            # at least four digits (Circular 04/2025): past 9999 the day goes on with 10000 ...
             code = f"{settings.agency_code}-{day_key}-{seq:04d}"
             book_seq = self.store.next_sequence(f"book:{settings.register_book}:{at.year}")
             row = {
@@ -240,6 +242,11 @@ class Register(AccountsMixin, CalendarMixin):
                 "register_book": settings.register_book,
                 "register_seq": book_seq,
                 "note": form.note,
+                "authorised_name": form.authorised_name,
+                "authorised_id": form.authorised_id,
+                "authorised_relation": form.authorised_relation,
+                "result_delivery": form.delivery(),
+                "province_code": form.province_code,
             }
             dossier_id = self.store.insert_dossier(row)
             received = Event(EventKind.RECEIVED, at, clerk.login, clerk.full_name, form.note)
@@ -261,8 +268,8 @@ class Register(AccountsMixin, CalendarMixin):
     ) -> Dossier:
         """One life-cycle step (handover, supplement, resolve, return ...); illegal ones change nothing."""
         users_mod.require(user, Role.CLERK, Role.VICE_CHAIR, action="cập nhật hồ sơ")
-        at = to_local(at) if at else self.now()
-        note = nfc(note)
+        at = validate_moment(to_local(at), "Thời điểm") if at else self.now()
+        note = validate_text(note, "Ghi chú", 2000, multiline=True)
         with self.store.transaction():
             row = self.store.dossier_state(nfc(code), for_update=True)
             if row is None:
@@ -281,18 +288,18 @@ class Register(AccountsMixin, CalendarMixin):
             if step.event in OUTCOME_EVENTS:
                 changes["outcome_at"] = at
             if step.action == "resolve" and details.get("signed_by"):
-                changes["signed_by"] = data["signed_by"] = nfc(details["signed_by"])
+                changes["signed_by"] = data["signed_by"] = validate_text(details["signed_by"], "Người ký")
             if step.action == "handover" and details.get("to_officer"):
-                data["to_officer"] = nfc(details["to_officer"])
+                data["to_officer"] = validate_text(details["to_officer"], "Chuyển cho")
             if step.action == "return":
                 changes["returned_at"] = at
-                receiver = nfc(details.get("receiver_name") or "") or row["applicant"]
+                receiver = validate_text(details.get("receiver_name"), "Người nhận") or row["applicant"]
                 changes["receiver_name"] = data["receiver_name"] = receiver
                 if details.get("satisfaction"):
                     sat = Satisfaction(details["satisfaction"]).value
                     changes["satisfaction"] = data["satisfaction"] = sat
             if details.get("missing"):
-                data["missing"] = [nfc(m) for m in details["missing"]]
+                data["missing"] = [validate_text(m, "Giấy tờ còn thiếu") for m in details["missing"]]
             self.store.add_event(row["id"], Event(step.event, at, user.login, user.full_name, note, data))
             if step.action == "supplement-received":
                 paused = self._paused_days(row["id"])
@@ -313,21 +320,28 @@ class Register(AccountsMixin, CalendarMixin):
             )
         return self.dossier(row["code"])
 
-    def apologise(self, code: str, user: User, new_appointment: datetime, reason: str) -> Dossier:
-        """Mẫu 04: record a new appointment for a late dossier (the original due still counts)."""
+    def apologise(
+        self, code: str, user: User, new_appointment: datetime, reason: str, at: datetime | None = None
+    ) -> Dossier:
+        """Mẫu 04: record a new appointment for a late dossier (the original due still counts);
+        the rules (once, only while open, a working day after the due date) are in
+        ``core.lifecycle.check_apology``."""
         users_mod.require(user, Role.CLERK, Role.VICE_CHAIR, action="hẹn lại ngày trả")
-        reason = nfc(reason)
+        reason = validate_text(reason, "Lý do", 2000, multiline=True)
+        if not MIN_YEAR <= new_appointment.year <= MAX_YEAR:
+            raise ValidationError("Thời gian hẹn lại", f"năm {new_appointment.year} không hợp lệ")
         if not reason:
             raise ValidationError("Lý do", "chưa nhập lý do chậm trả kết quả")
         with self.store.transaction():
             row = self.store.dossier_state(nfc(code), for_update=True)
             if row is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
-            if row["status"] not in OPEN_STATUSES:
-                raise TransitionError(f"Hồ sơ {code} đã có kết quả: không cần hẹn lại.")
-            if to_local(new_appointment) <= row["due_at"]:
-                raise ValidationError("Thời gian hẹn lại", "phải sau ngày hẹn trả ban đầu")
-            at = self.now()
+            earlier = sum(1 for e in self.store.events(row["id"]) if e.kind == EventKind.APOLOGY)
+            check_apology(
+                row["code"], row["status"], row["due_at"], new_appointment, earlier,
+                self.calendar.is_working_day,
+            )  # fmt: skip
+            at = validate_moment(to_local(at), "Thời điểm") if at else self.now()
             self.store.add_event(
                 row["id"],
                 Event(
@@ -366,6 +380,10 @@ class Register(AccountsMixin, CalendarMixin):
             "copies",
             "fee_collected",
             "birth_year",
+            "authorised_name",
+            "authorised_id",
+            "authorised_relation",
+            "province_code",
         }
         unknown = set(changes) - editable
         if unknown:
@@ -374,11 +392,12 @@ class Register(AccountsMixin, CalendarMixin):
             row = self.store.dossier_state(nfc(code), for_update=True)
             if row is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
-            if row["receipt_printed"] and not nfc(reason):
+            reason = validate_text(reason, "Lý do sửa", 2000, multiline=True)
+            if row["receipt_printed"] and not reason:
                 raise ValidationError("Lý do sửa", "hồ sơ đã in giấy tiếp nhận: phải nêu lý do sửa")
             merged = {k: row[k] for k in editable - {"birth_year"}}
             merged.update({k: v for k, v in changes.items() if k != "birth_year"})
-            form = validate_intake(
+            form = validate_2025_fields(validate_intake(
                 IntakeForm(
                     procedure_code=row["procedure_code"],
                     applicant=merged["applicant"],
@@ -392,8 +411,12 @@ class Register(AccountsMixin, CalendarMixin):
                     fee_collected=int(merged["fee_collected"]),
                     note=merged["note"],
                     channel=row["channel"],
+                    authorised_name=merged["authorised_name"],
+                    authorised_id=merged["authorised_id"],
+                    authorised_relation=merged["authorised_relation"],
+                    province_code=merged["province_code"],
                 )
-            )
+            ))  # fmt: skip
             clean = {k: getattr(form, k) for k in editable - {"birth_year"}}
             clean["id_kind"] = form.id_kind.value
             diff = {k: v for k, v in clean.items() if row[k] != v}
@@ -419,8 +442,10 @@ class Register(AccountsMixin, CalendarMixin):
             )
         return self.dossier(row["code"])
 
-    def record_print(self, code: str, user: User, form: str, at: datetime | None = None) -> bool:
-        """Record that a form was printed; returns True when it is a reprint."""
+    def record_print(
+        self, code: str, user: User, form: str, at: datetime | None = None, number: int | None = None
+    ) -> bool:
+        """Record that a form was printed (with its own number, 2025 forms); True for a reprint."""
         at = to_local(at) if at else self.now()
         with self.store.transaction():
             row = self.store.dossier_state(nfc(code), for_update=True)
@@ -435,10 +460,10 @@ class Register(AccountsMixin, CalendarMixin):
                     user.login,
                     user.full_name,
                     f"In lại {form}" if earlier else f"In {form}",
-                    {"form": form, "reprint": earlier > 0},
+                    {"form": form, "reprint": earlier > 0, **({"number": number} if number else {})},
                 ),
             )
-            if form == "01" and not row["receipt_printed"]:
+            if form in ("01", "receipt") and not row["receipt_printed"]:
                 self.store.update_dossier(row["id"], {"receipt_printed": True})
             self.store.audit(
                 user_login=user.login,
@@ -488,7 +513,7 @@ class Register(AccountsMixin, CalendarMixin):
     def add_difficulty(
         self, user: User, text: str, dossier_code: str = "", procedure_code: str = ""
     ) -> Difficulty:
-        text = nfc(text)
+        text = validate_text(text, "Vướng mắc", 2000, multiline=True)
         if not text:
             raise ValidationError("Vướng mắc", "chưa nhập nội dung")
         if dossier_code:

@@ -30,6 +30,7 @@ from core.report_snapshot import report_json as report_json
 from core.stats import Table, compute, table_from_json
 from core.text import nfc
 from core.timeutil import from_db, to_db
+from core.validation import validate_text
 
 DRAFT = "draft"
 SIGNED = "signed"
@@ -181,6 +182,19 @@ def refresh(register: Register, user: User, report_id: int, now: datetime | None
         return _refresh(register, user, report, live, register.settings.agency_code)
 
 
+def clean_notes(**notes: str | None) -> dict[str, str]:
+    """The notes given (``None`` left out), checked: callers check before writing anything."""
+    clean = {
+        k: validate_text(v, NOTE_LABELS[k], 10 * MAX_NOTE, multiline=True)
+        for k, v in notes.items()
+        if v is not None
+    }
+    for k, v in clean.items():
+        if len(v) > MAX_NOTE:
+            raise ReportError(f"{NOTE_LABELS[k]}: dài quá {MAX_NOTE} ký tự; báo cáo nhanh chỉ cần vài dòng.")
+    return clean
+
+
 def save_notes(
     register: Register,
     user: User,
@@ -192,11 +206,7 @@ def save_notes(
 ) -> Report:
     """Change the three notes of a draft; ``None`` leaves a note as it is."""
     users_mod.require(user, Role.CLERK, Role.VICE_CHAIR, action="sửa báo cáo")
-    wanted = {"highlights": highlights, "difficulties": difficulties, "proposals": proposals}
-    clean = {k: nfc(v).strip() for k, v in wanted.items() if v is not None}
-    for k, v in clean.items():
-        if len(v) > MAX_NOTE:
-            raise ReportError(f"{NOTE_LABELS[k]}: dài quá {MAX_NOTE} ký tự; báo cáo nhanh chỉ cần vài dòng.")
+    clean = clean_notes(highlights=highlights, difficulties=difficulties, proposals=proposals)
     with register.store.transaction():
         report = get(register, report_id)
         _refuse_if_signed(report, "sửa nội dung")

@@ -101,9 +101,14 @@ def test_cli_contract(tmp_path):
         run_cli(db, "init", "--ward-name", "UBND phường Tây Hồ", "--agency-code", "000.17.22.H56").returncode
         == 0
     )
-    added = run_cli(
-        db, "user", "add", "canbo1", "--role", "clerk", "--full-name", "Nguyễn Thị Hà", stdin="mat-khau-1\n"
+    first = run_cli(
+        db, "user", "add", "quantri", "--role", "admin", "--full-name", "Lê Văn An", stdin="mat-khau-1\n"
     )
+    assert first.returncode == 0, first.stderr  # the first user needs no one's password, the next an admin's
+    added = run_cli(
+        db, "--user", "quantri", "user", "add", "canbo1", "--role", "clerk", "--full-name", "Nguyễn Thị Hà",
+        stdin="mat-khau-1\nmat-khau-1\n",
+    )  # fmt: skip
     assert added.returncode == 0, added.stderr
     out = run_cli(
         db,
@@ -118,6 +123,7 @@ def test_cli_contract(tmp_path):
         "23/11/2026 15:30",
         "--clerk",
         "canbo1",
+        stdin="mat-khau-1\n",
     )
     assert out.returncode == 0, out.stderr
     code = out.stdout.strip()
@@ -147,9 +153,24 @@ def test_cli_contract(tmp_path):
     assert [h["code"] for h in hits] == [code]
     due = run_cli(db, "due-date", "--procedure", "1.004222", "--at", "2026-02-13 10:00")
     assert due.stdout.strip() == "2026-03-03 16:30"  # 7 days: Tết 16-20/2 skipped
-    missing = run_cli(db, "intake", "--procedure", "9.999", "--applicant", "A B", "--clerk", "canbo1")
+    missing = run_cli(
+        db, "intake", "--procedure", "9.999", "--applicant", "A B", "--clerk", "canbo1", stdin="mat-khau-1\n"
+    )
     assert missing.returncode == 2 and "Không có thủ tục" in missing.stderr
-    assert run_cli(db, "calendar", "add-workday", "2026-11-28", "--note", "Làm bù").returncode == 0
+    assert (
+        run_cli(
+            db,
+            "--user",
+            "quantri",
+            "calendar",
+            "add-workday",
+            "2026-11-28",
+            "--note",
+            "Làm bù",
+            stdin="mat-khau-1\n",
+        ).returncode
+        == 0
+    )
     listed = json.loads(run_cli(db, "calendar", "list", "--year", "2026", "--json").stdout)
     assert {"date": "2026-11-28", "kind": "làm bù", "working": True, "note": "Làm bù"} in listed
 
