@@ -16,13 +16,13 @@ import re
 import sqlite3
 import sys
 import traceback
-from datetime import datetime
 from pathlib import Path
 
 from core.errors import MotCuaError
 from core.filesafety import os_reason
 from core.paths import data_dir
 from core.text import SURNAMES
+from core.timeutil import now
 
 LOG_NAME = "motcua.log"
 MAX_BYTES = 1_000_000
@@ -122,7 +122,7 @@ def format_error_details(exc: BaseException) -> str:
 
     lines = [
         "Chi tiết lỗi MotCua",
-        f"Thời điểm: {datetime.now():%d/%m/%Y %H:%M:%S}",
+        f"Thời điểm: {now():%d/%m/%Y %H:%M:%S}",
         f"Phiên bản: MotCua {__version__}, Python {platform.python_version()}, "
         f"SQLite {sqlite3.sqlite_version}, {platform.system()} {platform.release()}",
         f"Thông báo: {user_message(exc)}",

@@ -10,6 +10,7 @@ from core.errors import ValidationError, ValidationErrors
 from core.model import ApplicantKind, Channel, IdKind, IntakeForm
 from core.text import hidden_character, nfc
 from core.timeutil import MAX_YEAR, MIN_YEAR, fmt_vn
+from core.timeutil import now as clock_now
 
 # Province codes of the 12-digit personal ID (Circular 07/2016/TT-BCA, the 63 old provinces).
 CCCD_PROVINCES = frozenset(
@@ -104,7 +105,7 @@ def validate_cccd(value: str, birth_year: int | None = None, today: date | None 
         raise ValidationError(field, f"mã tỉnh nơi đăng ký khai sinh “{place}” không tồn tại")
     century = 1900 + (int(text[3]) // 2) * 100
     year = century + int(text[4:6])
-    this_year = (today or date.today()).year
+    this_year = (today or clock_now().date()).year
     if year > this_year:
         raise ValidationError(field, f"chữ số 4-6 cho năm sinh {year}, là năm trong tương lai")
     if birth_year is not None and birth_year != year:
