@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from core.dbcheck import inspect_file
+from core.dbcheck import forget, inspect_file
 from core.errors import DatabaseError
 from core.filesafety import os_reason
 from core.paths import data_dir
@@ -153,6 +153,7 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
         _copy_online(db_path, partial)
         verdict = inspect_file(partial, full=True)
         if not verdict.ok:
+            _stop_if_source_damaged(db_path)
             raise DatabaseError(
                 f"Bản sao lưu vừa ghi không đạt kiểm tra toàn vẹn ({verdict.problem}); "
                 "cơ sở dữ liệu hiện tại có thể đã hỏng. Bản sao lưu này bị bỏ."
@@ -174,6 +175,17 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
     _remember_dir(folder)
     prune(folder)
     return target
+
+
+def _stop_if_source_damaged(db_path: Path) -> None:
+    """A copy that fails ``integrity_check``: check the register itself; if it is damaged, every
+    later write is refused and the refusal names the newest good backup (``DamagedDatabaseError``)."""
+    from core.dbcheck import mark_damaged, refuse_writes_if_damaged
+
+    source = inspect_file(db_path, full=True, motcua=False)
+    if source.damaged:
+        mark_damaged(db_path, source.problem)
+        refuse_writes_if_damaged(db_path)
 
 
 def _copy_online(source: Path, target: Path) -> None:
@@ -276,6 +288,7 @@ def finish_interrupted_restore(db_path: str | Path) -> bool:
     with contextlib.suppress(OSError):
         Path(str(db_path) + "-shm").unlink()
     os.replace(incoming, db_path)
+    forget(db_path)
     return True
 
 
@@ -319,6 +332,7 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
             with contextlib.suppress(OSError):
                 Path(str(db_path) + "-shm").unlink()
         os.replace(incoming, db_path)
+        forget(db_path)  # another file is there now: the next open checks it afresh
     except (OSError, sqlite3.Error) as exc:
         for original, kept in reversed(moved):
             with contextlib.suppress(OSError):

@@ -196,11 +196,20 @@ def migrate(db: sqlite_utils.Database) -> int:
 
 @contextmanager
 def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; nothing is half-written."""
+    """BEGIN IMMEDIATE ... COMMIT, rolled back on any error; nothing is half-written.
+
+    Refused before it starts once this process found the file damaged (``core.dbcheck``):
+    writing into a damaged file spreads the damage.
+    """
     conn = db.conn
     if conn.in_transaction:  # nested use joins the outer transaction
         yield db
         return
+    key = getattr(conn, "_motcua_key", None)
+    if key is not None:
+        from core.dbcheck import refuse_writes_if_damaged
+
+        refuse_writes_if_damaged(key)
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as exc:

@@ -13,7 +13,9 @@ open, and closing a plain descriptor of the file would drop their locks (see ``c
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -47,6 +49,88 @@ class FileVerdict:
     schema_version: int = 0
     dossiers: int = 0
     damaged: bool = False  # the content is bad (not merely unreadable here: permissions, locks)
+
+
+# Up to this size the first open in a process runs the full ``integrity_check`` (it also compares
+# every index with its table; ~1 s for 64 MB here); bigger files get ``quick_check`` at once and
+# the full check on a background thread. Damage found either way stops every later write.
+FULL_CHECK_MAX_BYTES = 64 * 1024 * 1024
+
+_state_lock = threading.Lock()
+# (file, inode) this process has checked and found sound: a restored file is a new inode
+_checked: set[tuple[str, int]] = set()
+_damage: dict[str, str] = {}  # file -> the problem found: nothing more is written to it
+_background: list[threading.Thread] = []
+
+
+def _key(path: str | Path) -> str:
+    return os.path.realpath(os.fspath(path))
+
+
+def _checked_key(path: str | Path) -> tuple[str, int]:
+    try:
+        return _key(path), os.stat(path).st_ino
+    except OSError:
+        return _key(path), -1
+
+
+def mark_damaged(path: str | Path, problem: str) -> None:
+    """Remember that ``path`` is damaged: ``core.db.write_transaction`` refuses every later write."""
+    with _state_lock:
+        _damage[_key(path)] = problem
+        _checked.discard(_checked_key(path))
+
+
+def forget(path: str | Path) -> None:
+    """Forget what this process found about ``path`` (a restore put another file there)."""
+    with _state_lock:
+        _damage.pop(_key(path), None)
+        _checked.difference_update({c for c in _checked if c[0] == _key(path)})
+
+
+def known_damage(path: str | Path) -> str | None:
+    """The damage found in ``path`` by this process (Vietnamese), or ``None``."""
+    with _state_lock:
+        return _damage.get(_key(path))
+
+
+def refuse_writes_if_damaged(path: str | Path) -> None:
+    """Raise ``DamagedDatabaseError`` (with the newest good backup) once ``path`` is known damaged."""
+    problem = known_damage(path)
+    if problem is None:
+        return
+    from core.backup import newest_good_backup
+
+    raise DamagedDatabaseError(
+        f"Cơ sở dữ liệu {path} bị hỏng ({problem}): dừng ghi để không làm hỏng thêm; "
+        "dữ liệu vừa nhập chưa được lưu.",
+        Path(path),
+        newest_good_backup(Path(path)),
+    )
+
+
+def wait_for_background_checks() -> None:
+    """Wait until every background ``integrity_check`` started by this process has finished."""
+    while True:
+        with _state_lock:
+            running = [t for t in _background if t.is_alive()]
+        if not running:
+            return
+        for thread in running:
+            thread.join()
+
+
+def _background_check(path: Path) -> None:
+    verdict = inspect_file(path, full=True, motcua=False)
+    if not verdict.ok and verdict.damaged:
+        mark_damaged(path, verdict.problem)
+
+
+def _start_background_check(path: Path) -> None:
+    thread = threading.Thread(target=_background_check, args=(path,), name="motcua-integrity", daemon=True)
+    with _state_lock:
+        _background[:] = [t for t in _background if t.is_alive()] + [thread]
+    thread.start()
 
 
 _DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image", "encrypted")
@@ -153,8 +237,19 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
 
     Called by ``core.db.connect`` before it opens a file for writing, so a damaged file is
     never migrated or written to. ``backup_dirs`` add places to look for a good backup.
+    An open with no other connection of this process on the file checks fully where it is
+    affordable (``FULL_CHECK_MAX_BYTES``) and starts the full check in the background otherwise;
+    opens beside an open connection (the window's worker connections) rely on that check.
     """
     path = Path(path)
+    with _state_lock:
+        damage, checked = _damage.get(_key(path)), _checked_key(path) in _checked
+    if damage is not None:
+        refuse_writes_if_damaged(path)
+    from core.db import holds_connection
+
+    if checked and holds_connection(path):  # another connection of ours is open on it: checked
+        return
     if not path.exists():
         from core.backup import finish_interrupted_restore
 
@@ -164,8 +259,14 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
             return  # a new register: SQLite creates it
     except OSError as exc:
         raise DatabaseError(f"Không đọc được tệp cơ sở dữ liệu {path}: {os_reason(exc)}.") from exc
-    verdict = inspect_file(path, motcua=False)
+    size = path.stat().st_size
+    full = size <= FULL_CHECK_MAX_BYTES
+    verdict = inspect_file(path, full=full, motcua=False)
     if verdict.ok:
+        with _state_lock:
+            _checked.add(_checked_key(path))
+        if not full:
+            _start_background_check(path)
         return
     if not verdict.damaged:
         raise DatabaseError(
@@ -174,6 +275,7 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
         )
     from core.backup import newest_good_backup
 
+    mark_damaged(path, verdict.problem)
     raise DamagedDatabaseError(
         f"Cơ sở dữ liệu {path} bị hỏng: {verdict.problem}.",
         path,
