@@ -178,15 +178,16 @@ def _pkcs11_signer(source: Pkcs11Source, pin: str) -> Iterator:
         )
     if not pin:
         raise SigningKeyError("Chưa nhập mã PIN của USB token.")
-    criteria = TokenCriteria(label=source.token_label) if source.token_label else None
     try:
-        pkcs11.lib(library)
+        lib = pkcs11.lib(library)
     except (OSError, RuntimeError, p11e.PKCS11Error) as exc:
         log.warning("PKCS#11: không nạp được %s: %r", library, exc)
         raise SigningKeyError(
             f"Không nạp được thư viện PKCS#11 “{Path(library).name}”: tệp không phải thư viện PKCS#11 "
             "hoặc không hợp với máy (32/64 bit)."
         ) from None
+    label = source.token_label or _only_token(lib)
+    criteria = TokenCriteria(label=label) if label else None
     try:
         session = open_pkcs11_session(library, token_criteria=criteria, user_pin=pin)
     except p11e.PinIncorrect:
@@ -212,16 +213,19 @@ def _pkcs11_signer(source: Pkcs11Source, pin: str) -> Iterator:
             raise SigningKeyError(_no_token(source)) from None
         raise SigningKeyError(f"USB token báo lỗi khi mở phiên làm việc ({type(exc).__name__}).") from None
     try:
-        key_label, key_id = source.key_label or None, None
-        if key_label is None:
-            keys = list(session.get_objects({Attribute.CLASS: ObjectClass.PRIVATE_KEY}))
-            if not keys:
-                raise SigningKeyError("Không có khóa ký nào trên USB token.")
-            if len(keys) > 1:
-                labels = ", ".join(sorted(str(k.label) for k in keys))
-                raise SigningKeyError(f"USB token có {len(keys)} khóa ký ({labels}): chọn một (--key-label).")
-            key_id = keys[0][Attribute.ID]
-        signer = PKCS11Signer(session, key_label=key_label, key_id=key_id)
+        key_label = source.key_label or None
+        query = {Attribute.CLASS: ObjectClass.PRIVATE_KEY}
+        if key_label:
+            query[Attribute.LABEL] = key_label
+        keys = list(session.get_objects(query))
+        if not keys:
+            what = f" có nhãn “{key_label}”" if key_label else " nào"
+            raise SigningKeyError(f"Không có khóa ký{what} trên USB token.")
+        if len(keys) > 1:
+            labels = ", ".join(sorted(str(k.label) for k in keys))
+            raise SigningKeyError(f"USB token có {len(keys)} khóa ký ({labels}): chọn một (--key-label).")
+        # the certificate that goes with a key has the key's ID (PKCS#11 convention, CAs follow it)
+        signer = PKCS11Signer(session, key_id=keys[0][Attribute.ID], cert_id=keys[0][Attribute.ID])
         try:
             signer.signing_cert  # noqa: B018 - pulls key and certificate now, to name what is missing
         except p11e.PKCS11Error as exc:
@@ -236,6 +240,24 @@ def _pkcs11_signer(source: Pkcs11Source, pin: str) -> Iterator:
     finally:
         with suppress(p11e.PKCS11Error):
             session.close()
+
+
+def _only_token(lib) -> str:
+    """The label of the one initialised token present, "" if none or several (pyHanko then says which).
+
+    Middleware often shows empty reader slots beside the token (SoftHSM always has a spare one),
+    so "one slot" is not "one token": slots without an initialised token are left out.
+    """
+    from pkcs11 import TokenFlag
+    from pkcs11 import exceptions as p11e
+
+    try:
+        tokens = [t for t in lib.get_tokens() if TokenFlag.TOKEN_INITIALIZED in t.flags]
+    except p11e.PKCS11Error:
+        return ""
+    if not tokens:
+        raise SigningKeyError("Không thấy USB token nào: cắm token vào máy rồi thử lại.")
+    return tokens[0].label if len(tokens) == 1 else ""
 
 
 def _no_token(source: Pkcs11Source) -> str:
