@@ -103,6 +103,7 @@ def _put_certificate(library: str, der: bytes) -> None:
         )
 
 
-@pytest.fixture(scope="session")
-def softhsm_token(tmp_path_factory) -> Token:
+@pytest.fixture(scope="session", name="softhsm_token")
+def softhsm_token_fixture(tmp_path_factory) -> Token:
+    """Import it as ``from tests.softhsm import softhsm_token_fixture``; tests ask for ``softhsm_token``."""
     return make_token(tmp_path_factory.mktemp("softhsm"))

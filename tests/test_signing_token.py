@@ -19,7 +19,7 @@ from reports.signing.stored import signed_path
 from reports.signing.verify import load_trust_roots, verify_pdf
 from tests.helpers import PASSWORD
 from tests.signing_ca import november_draft, throwaway_ca
-from tests.softhsm import softhsm_token as _token_fixture  # noqa: F401 - registers "softhsm_token"
+from tests.softhsm import softhsm_token_fixture  # noqa: F401 - the "softhsm_token" fixture
 
 
 @pytest.fixture
