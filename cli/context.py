@@ -15,6 +15,7 @@ from core.errors import AuthenticationError, DatabaseError, MotCuaError, Permiss
 from core.model import Role, User
 from core.paths import default_db_path
 from core.register import Register
+from core.storage import is_server_url
 from core.text import nfc
 from core.timeutil import now, parse_time
 from core.users import SYSTEM_ACCOUNT, SYSTEM_USER
@@ -32,15 +33,25 @@ class CliContext:
         return Path(self.args.db) if self.args.db else default_db_path()
 
     @property
+    def db_target(self) -> str | Path:
+        """``--db`` / ``MOTCUA_DB`` as given: a SQLite file path, or a postgresql:// server URL."""
+        given = self.args.db or os.environ.get("MOTCUA_DB")
+        return given if is_server_url(given) else self.db_path
+
+    @property
+    def on_server(self) -> bool:
+        return is_server_url(self.db_target)
+
+    @property
     def register(self) -> Register:
         if self._register is None:
-            self._register = Register.open(self.db_path, clock=now)  # the one clock (core.timeutil)
+            self._register = Register.open(self.db_target, clock=now)  # the one clock (core.timeutil)
         return self._register
 
     def require_initialised(self) -> Register:
         if not self.register.is_initialised:
             raise MotCuaError(
-                f"Cơ sở dữ liệu {self.db_path} chưa được thiết lập: chạy “motcua init "
+                f"Cơ sở dữ liệu {self.register.store.target} chưa được thiết lập: chạy “motcua init "
                 "--ward-name ... --agency-code ...” hoặc “motcua demo”."
             )
         return self.register

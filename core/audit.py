@@ -70,6 +70,8 @@ def _store(source: Any) -> Any:
     """A store; a bare SQLite database (older callers and tests) is wrapped in one."""
     if hasattr(source, "audit_rows"):
         return source
+    if hasattr(source, "store"):  # a test's SQL door onto a store
+        return source.store
     from core.storage.sqlite import SqliteStore
 
     return SqliteStore(source)

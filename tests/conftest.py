@@ -29,7 +29,10 @@ from tests.helpers import AGENCY, PASSWORD, START, Clock, at, make_form, make_re
 # older `from tests.conftest import make_form` imports keep working; new code uses tests.helpers
 _REEXPORTED = (AGENCY, PASSWORD, at, make_form)
 
-pytest_plugins = ["tests.gui_helpers"]  # GUI fixtures (fake_prompts, gui_session), listed once here
+pytest_plugins = [
+    "tests.gui_helpers",  # GUI fixtures (fake_prompts, gui_session), listed once here
+    "tests.backends",  # the PostgreSQL cluster, and `backend` for tests run on both stores
+]
 
 # Users made in this process hash with the cheapest argon2id parameters: a hash costs ~0.1 ms
 # instead of ~60 ms. Verifying reads the parameters from each hash, so subprocesses check these
@@ -88,9 +91,13 @@ def register_template(tmp_path_factory) -> os.PathLike:
 
 
 @pytest.fixture
-def register(db_path, clock, register_template):
+def register(db_path, clock, register_template, backend, request):
     """An initialised register (starter catalogue) on a real file, with a clerk,
-    a vice-chair and an admin."""
+    a vice-chair and an admin; in the modules of ``tests.backends.BOTH_BACKENDS`` also on a
+    PostgreSQL database."""
+    if backend == "postgresql":
+        yield request.getfixturevalue("pg_register")
+        return
     if clock.at == START and not db_path.exists():
         shutil.copyfile(register_template, db_path)
         reg = Register.open(db_path, clock=clock)

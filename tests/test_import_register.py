@@ -412,7 +412,7 @@ def test_command_line_dry_run_then_import_then_again(register, tmp_path, capsys)
     from cli.main import main
 
     path = _mixed_register(tmp_path / "so-cu.xlsx", register)
-    db = ["--db", str(register.store.path)]
+    db = ["--db", str(register.store.target)]
     assert main([*db, "import-register", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "10 hồ sơ sẽ được nhập" in out and "Chưa ghi gì" in out and "Dòng 13:" in out

@@ -26,7 +26,7 @@ class DossierMixin:
         """A new dossier from domain values (datetimes, enums, bools, lists); its id."""
         row = conv.to_row(values)
         row["search_key"] = conv.dossier_search_key(
-            row["applicant"], row["code"], row["id_number"], row["phone"]
+            row["applicant"], row["code"], row["id_number"], row["phone"], row.get("province_code") or ""
         )
         columns = ", ".join(row)
         marks = ", ".join(f":{k}" for k in row)
@@ -38,9 +38,10 @@ class DossierMixin:
         changes = conv.to_row(changes)
         sets = ", ".join(f"{k} = :{k}" for k in changes)
         self._exec(f"UPDATE dossiers SET {sets} WHERE id = :_id", {**changes, "_id": dossier_id})
-        if {"applicant", "id_number", "phone"} & set(changes):
+        if {"applicant", "id_number", "phone", "province_code"} & set(changes):
             row = self._one(
-                "SELECT applicant, code, id_number, phone FROM dossiers WHERE id = ?", [dossier_id]
+                "SELECT applicant, code, id_number, phone, province_code FROM dossiers WHERE id = ?",
+                [dossier_id],
             )
             self._exec(
                 "UPDATE dossiers SET search_key = ? WHERE id = ?", [conv.dossier_search_key(*row), dossier_id]
@@ -90,6 +91,9 @@ class DossierMixin:
         """A scanned or typed code, ID number or phone that names exactly one dossier."""
         v = text.strip()
         row = self.raw_dossier(v) or self.raw_dossier(v.upper())
+        if row is None and v:  # the provincial system's code, as typed or scanned
+            found = self._rows("SELECT * FROM dossiers WHERE province_code = ?", [v])
+            row = found[0] if len(found) == 1 else None
         return conv.dossier_from_row(row, self.events(row["id"])) if row else None
 
     def last_step_at(self, dossier_id: int) -> datetime | None:

@@ -27,9 +27,12 @@ from core.text import fold
 from core.timeutil import from_db, to_db
 
 # Columns of ``dossiers`` that hold a moment, a boolean or a JSON list.
-MOMENTS = frozenset({"received_at", "due_at", "outcome_at", "returned_at", "new_appointment_at"})
+MOMENTS = frozenset(
+    {"received_at", "due_at", "outcome_at", "returned_at", "new_appointment_at"}
+    | {"digitised_at", "result_digitised_at"}
+)
 FLAGS = frozenset({"cutoff_applies", "return_by_post", "receipt_printed"})
-LISTS = frozenset({"documents"})
+LISTS = frozenset({"documents", "reused_documents"})
 
 
 def value(column: str, v: Any) -> Any:
@@ -53,9 +56,10 @@ def to_row(values: dict[str, Any]) -> dict[str, Any]:
     return {k: value(k, v) for k, v in values.items()}
 
 
-def dossier_search_key(applicant: str, code: str, id_number: str, phone: str) -> str:
-    """The folded text both backends search (FTS5 trigram on SQLite, pg_trgm on PostgreSQL)."""
-    return " ".join(x for x in (fold(applicant), fold(code), id_number, phone) if x)
+def dossier_search_key(applicant: str, code: str, id_number: str, phone: str, province_code: str = "") -> str:
+    """The folded text both backends search (FTS5 trigram on SQLite, pg_trgm on PostgreSQL);
+    the provincial system's code too, so a code read off the province's list finds the dossier."""
+    return " ".join(x for x in (fold(applicant), fold(code), id_number, phone, fold(province_code)) if x)
 
 
 def dossier_state(row: dict) -> dict[str, Any]:
@@ -70,6 +74,8 @@ def dossier_state(row: dict) -> dict[str, Any]:
     out["status"] = Status(out["status"])
     if "documents" in out:
         out["documents"] = tuple(json.loads(out["documents"]))
+    if "reused_documents" in out:
+        out["reused_documents"] = tuple(json.loads(out["reused_documents"] or "[]"))
     return out
 
 
@@ -108,6 +114,13 @@ def dossier_from_row(row: dict, events: tuple[Event, ...] = ()) -> Dossier:
         register_seq=row["register_seq"],
         note=row["note"],
         events=events,
+        authorised_name=row.get("authorised_name") or "",
+        authorised_id=row.get("authorised_id") or "",
+        authorised_relation=row.get("authorised_relation") or "",
+        result_delivery=row.get("result_delivery") or "",
+        province_code=row.get("province_code") or "",
+        payment=row.get("payment") or "",
+        reused_documents=tuple(json.loads(row.get("reused_documents") or "[]")),
     )
 
 

@@ -16,15 +16,26 @@ import sqlite_utils
 
 from core.db import connect, describe_sqlite_error, write_transaction
 from core.errors import DatabaseError
+from core.storage.attachments import AttachmentMixin
 from core.storage.auditlog import AuditMixin
 from core.storage.base import SqlStore
 from core.storage.dossiers import DossierMixin
 from core.storage.figures import FiguresMixin, figures_sql
+from core.storage.indicators import IndicatorMixin
 from core.storage.query import DossierQueryMixin, _fts_query
 from core.storage.reports import ReportMixin
 
 
-class SqliteStore(AuditMixin, ReportMixin, FiguresMixin, DossierQueryMixin, DossierMixin, SqlStore):
+class SqliteStore(
+    AttachmentMixin,
+    IndicatorMixin,
+    AuditMixin,
+    ReportMixin,
+    FiguresMixin,
+    DossierQueryMixin,
+    DossierMixin,
+    SqlStore,
+):
     """The register's storage on one SQLite file."""
 
     kind = "sqlite"
