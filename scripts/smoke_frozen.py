@@ -74,6 +74,8 @@ class Smoke:
     ) -> str:
         """Runs the frozen ``motcua-cli``; stdout (plus stderr when a refusal is allowed) as NFC text."""
         env = dict(self.env, **(env or {}), **({"MOTCUA_USER": user} if user else {}))
+        if user:  # acting as a person takes their password (the demo's), first line on stdin
+            stdin = "motcua123\n" + (stdin or "")
         proc = subprocess.run(
             [str(self.cli), *args],
             cwd=self.work,
