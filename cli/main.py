@@ -25,6 +25,8 @@ COMMAND_MODULES = (
     "cli.cmd_trust",
     "cli.cmd_email",
     "cli.cmd_sign",
+    "cli.cmd_attach",
+    "cli.cmd_indicators",
 )
 
 

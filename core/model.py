@@ -53,6 +53,18 @@ class Channel(StrEnum):
         return {"truc-tiep": "Trực tiếp", "truc-tuyen": "Trực tuyến", "buu-chinh": "Bưu chính"}[self.value]
 
 
+class Payment(StrEnum):
+    """How the fee was paid (the "Thanh toán trực tuyến" indicator, Decision 766/QĐ-TTg)."""
+
+    CASH = "tien-mat"
+    TRANSFER = "chuyen-khoan"
+    ONLINE = "truc-tuyen"
+
+    @property
+    def label(self) -> str:
+        return {"tien-mat": "Tiền mặt", "chuyen-khoan": "Chuyển khoản", "truc-tuyen": "Trực tuyến"}[self.value]
+
+
 class ResultDelivery(StrEnum):
     """How the applicant takes the result (Mẫu 07's "Phương thức nhận kết quả", recorded at intake)."""
 
@@ -232,6 +244,8 @@ class IntakeForm:
     authorised_relation: str = ""  # e.g. "con", "được ủy quyền theo giấy ủy quyền số ..."
     result_delivery: ResultDelivery | None = None  # None: by post if return_by_post, else at the counter
     province_code: str = ""  # the code the provincial one-stop system gave this dossier, if any
+    payment: Payment | None = None  # how the fee was paid; None: no fee, or not recorded
+    reused_documents: tuple[int, ...] = ()  # documents (from 1) reused from the national data, not scanned
 
     def delivery(self) -> ResultDelivery:
         if self.result_delivery is not None:
@@ -279,6 +293,8 @@ class Dossier:
     authorised_relation: str = ""
     result_delivery: str = ""  # a ResultDelivery value; "" for dossiers from before it was recorded
     province_code: str = ""  # mã hồ sơ trên hệ thống của tỉnh (searchable, printed)
+    payment: str = ""  # a Payment value; "" when there was no fee or it was not recorded
+    reused_documents: tuple[int, ...] = ()  # documents (from 1) reused from the national data
 
     def delivery(self) -> ResultDelivery:
         """How the result goes back: as recorded, else by post when asked for, else at the counter."""

@@ -14,6 +14,8 @@ from typing import Any
 
 from core import users as users_mod
 from core.accounts import AccountsMixin
+from core.attachments.intake import intake_columns
+from core.attachments.register_part import AttachmentsMixin
 from core.calendar_admin import CalendarMixin
 from core.errors import MotCuaError, NotFoundError, TransitionError, ValidationError
 from core.lifecycle import OUTCOME_EVENTS, check_apology, check_transition
@@ -59,6 +61,8 @@ AUDITED_INTAKE_FIELDS = (
     "authorised_id",
     "authorised_relation",
     "province_code",
+    "payment",
+    "reused_documents",
 )
 NEW_DOSSIER_DEFAULTS = {
     "outcome_at": None,
@@ -72,7 +76,7 @@ NEW_DOSSIER_DEFAULTS = {
 }
 
 
-class Register(AccountsMixin, CalendarMixin):
+class Register(AccountsMixin, CalendarMixin, AttachmentsMixin):
     """A ward's register on one store, with a clock that tests can set."""
 
     def __init__(self, store: Store, clock: Clock = now):
@@ -247,6 +251,14 @@ class Register(AccountsMixin, CalendarMixin):
                 "authorised_relation": form.authorised_relation,
                 "result_delivery": form.delivery(),
                 "province_code": form.province_code,
+                **intake_columns(
+                    form.payment,
+                    form.reused_documents,
+                    tuple(form.documents or procedure.documents),
+                    form.channel,
+                    form.fee_collected,
+                    at,
+                ),
             }
             dossier_id = self.store.insert_dossier(row)
             received = Event(EventKind.RECEIVED, at, clerk.login, clerk.full_name, form.note)
@@ -256,7 +268,7 @@ class Register(AccountsMixin, CalendarMixin):
                 action="intake",
                 entity="dossier",
                 key=code,
-                new={k: row[k] for k in AUDITED_INTAKE_FIELDS if row[k] not in ("", 0, None)},
+                new={k: row[k] for k in AUDITED_INTAKE_FIELDS if row[k] not in ("", 0, None, [])},
                 at=self.now(),
             )
         # Built from what was just written: no second read on the counter's hot path.

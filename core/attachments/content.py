@@ -88,6 +88,13 @@ def megabytes(size: int) -> str:
     return f"{size / MIB:.1f}".replace(".", ",") + " MB"
 
 
+def human_size(size: int) -> str:
+    """What a clerk reads in a list: 38 KB, 1,2 MB."""
+    if size < MIB:
+        return f"{max(round(size / 1024), 1)} KB"
+    return megabytes(size)
+
+
 def clean_name(name: str) -> str:
     """The file's own name, without folders or control characters, NFC, at most 180 characters."""
     base = unicodedata.normalize("NFC", str(name)).replace("\\", "/").rsplit("/", 1)[-1]
