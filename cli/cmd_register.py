@@ -10,7 +10,7 @@ from core import users as users_mod
 from core.catalogue import import_procedures
 from core.jsonview import dossier_json, procedure_json
 from core.lifecycle import STEPS
-from core.model import Channel, IdKind, IntakeForm, Role
+from core.model import Channel, IdKind, IntakeForm, Payment, Role
 from core.timeutil import fmt, parse_date, parse_time
 
 CHANNELS = [c.value for c in Channel]
@@ -60,6 +60,15 @@ def add_commands(sub) -> None:
     p.add_argument("--channel", choices=CHANNELS, default="truc-tiep")
     p.add_argument("--copies", type=int, default=1)
     p.add_argument("--fee", type=int, default=0, help="lệ phí đã thu (đồng)")
+    p.add_argument("--payment", choices=[m.value for m in Payment], help="hình thức nộp phí, lệ phí")
+    p.add_argument(
+        "--reused",
+        type=int,
+        action="append",
+        default=[],
+        metavar="N",
+        help="thành phần số N tái sử dụng từ dữ liệu quốc gia, không phải quét (lặp lại được)",
+    )
     p.add_argument("--document", action="append", default=[], help="thành phần hồ sơ đã nhận")
     p.add_argument("--by-post", action="store_true", help="đăng ký nhận kết quả qua bưu chính")
     p.add_argument("--note", default="")
@@ -207,6 +216,8 @@ def cmd_intake(ctx: CliContext, args: argparse.Namespace) -> int:
         copies=args.copies,
         documents=tuple(args.document),
         fee_collected=args.fee,
+        payment=args.payment,
+        reused_documents=tuple(args.reused),
         return_by_post=args.by_post,
         note=args.note,
     )
