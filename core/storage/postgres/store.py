@@ -16,10 +16,12 @@ from typing import Any
 
 import psycopg
 
+from core.storage.attachments import AttachmentMixin
 from core.storage.auditlog import AuditMixin
 from core.storage.base import SqlStore
 from core.storage.dossiers import DossierMixin
 from core.storage.figures import FiguresMixin
+from core.storage.indicators import IndicatorMixin
 from core.storage.postgres import connection, schema
 from core.storage.postgres.errors import translate
 from core.storage.postgres.sqltext import to_psycopg
@@ -35,7 +37,16 @@ def lock_key(concern: str) -> int:
     return zlib.crc32(f"motcua.{concern}".encode()) & 0x7FFFFFFF
 
 
-class PostgresStore(AuditMixin, ReportMixin, FiguresMixin, DossierQueryMixin, DossierMixin, SqlStore):
+class PostgresStore(
+    AttachmentMixin,
+    IndicatorMixin,
+    AuditMixin,
+    ReportMixin,
+    FiguresMixin,
+    DossierQueryMixin,
+    DossierMixin,
+    SqlStore,
+):
     """The register's storage in one PostgreSQL database."""
 
     kind = "postgresql"
