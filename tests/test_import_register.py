@@ -408,11 +408,13 @@ def test_report_figures_for_imported_dossiers_equal_those_typed_in(register, oth
 
 
 # --- the command line --------------------------------------------------------------------------------
-def test_command_line_dry_run_then_import_then_again(register, tmp_path, capsys):
+def test_command_line_dry_run_then_import_then_again(register, tmp_path, capsys, monkeypatch):
+    from cli.context import CliContext
     from cli.main import main
 
+    monkeypatch.setattr(CliContext, "read_secret", lambda self, prompt: PASSWORD)  # the admin's password
     path = _mixed_register(tmp_path / "so-cu.xlsx", register)
-    db = ["--db", str(register.store.target)]
+    db = ["--db", str(register.store.target), "--user", "quantri"]
     assert main([*db, "import-register", str(path), "--dry-run"]) == 0
     out = capsys.readouterr().out
     assert "10 hồ sơ sẽ được nhập" in out and "Chưa ghi gì" in out and "Dòng 13:" in out

@@ -15,7 +15,7 @@ from core.backup import BackupInfo, backup_if_due, backup_now, backups_to_delete
 from core.dbcheck import DamagedDatabaseError, inspect_file
 from core.errors import DatabaseError
 from core.register import Register
-from tests.helpers import at, make_form
+from tests.helpers import PASSWORD, at, make_form
 
 
 @pytest.fixture(autouse=True)
@@ -82,7 +82,10 @@ def test_backup_is_consistent_while_another_process_holds_a_write(register, cler
     conn.close()
 
 
-def test_cli_backup_and_restore(register, clerk, db_path, tmp_path, capsys):
+def test_cli_backup_and_restore(register, clerk, db_path, tmp_path, capsys, monkeypatch):
+    from cli.context import CliContext
+
+    monkeypatch.setattr(CliContext, "read_secret", lambda self, prompt: PASSWORD)  # restore: an admin's
     register.intake(make_form(), clerk, at=at("2026-11-23T09:00"))
     register.close()
     dest = tmp_path / "bk"
@@ -90,13 +93,13 @@ def test_cli_backup_and_restore(register, clerk, db_path, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "Đã sao lưu và kiểm tra toàn vẹn" in out
     [made] = list_backups(dest)
-    assert main(["--db", str(db_path), "restore", str(made.path)]) == 0
+    assert main(["--db", str(db_path), "--user", "quantri", "restore", str(made.path)]) == 0
     out = capsys.readouterr().out
     assert "giữ lại tại" in out
     kept = list(db_path.parent.glob("motcua.truoc-khoi-phuc-*.sqlite3"))
     assert len(kept) == 1
     # a second restore keeps the first kept-aside file and adds another
-    assert main(["--db", str(db_path), "restore", str(made.path)]) == 0
+    assert main(["--db", str(db_path), "--user", "quantri", "restore", str(made.path)]) == 0
     assert len(list(db_path.parent.glob("motcua.truoc-khoi-phuc-*.sqlite3"))) == 2
 
 
