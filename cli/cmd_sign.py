@@ -168,9 +168,14 @@ def cmd_verify_report(ctx: CliContext, args: argparse.Namespace) -> int:
     return 0
 
 
+def _has_register(ctx: CliContext) -> bool:
+    """A register to read settings from (never created just for that: a city PC may have none)."""
+    return ctx.on_server or ctx.db_path.exists()
+
+
 def _setting_trust_dir(ctx: CliContext) -> str:
     """The trust folder of the settings, when this PC has a MotCua database (a city PC may not)."""
-    if not ctx.db_path.exists():
+    if not _has_register(ctx):
         return ""
     try:
         return getattr(ctx.register.settings, "trust_dir", "") or ""
@@ -197,7 +202,7 @@ def consolidate_options(ctx: CliContext, args: argparse.Namespace) -> tuple[list
         raise ValidationError("--trust", "--require-signature cần thư mục chứng thư gốc tin cậy")
     roots = load_trust_roots(trust) if trust else None
     settings = None
-    if ctx.db_path.exists():
+    if _has_register(ctx):
         try:
             settings = ctx.register.settings
         except MotCuaError:
