@@ -35,9 +35,12 @@ def add_commands(sub) -> None:
 
 def cmd_audit_verify(ctx: CliContext, args: argparse.Namespace) -> int:
     verdict = audit.verify(ctx.register.store)
+    damaged_files = ctx.register.verify_files()  # every scan present and matching its SHA-256
+    for problem in damaged_files:
+        print(f"Tệp đính kèm KHÔNG toàn vẹn: {problem.message}", file=sys.stderr)
     if verdict.ok:
         print(f"Nhật ký toàn vẹn: {verdict.checked} mục")
-        return 0
+        return 2 if damaged_files else 0
     print(
         f"Nhật ký KHÔNG toàn vẹn: {verdict.problem}. Mục đầu tiên bị sửa/xóa: {verdict.first_bad_id} "
         f"({verdict.checked} mục trước đó vẫn đúng).",
@@ -75,6 +78,7 @@ def _backup_dir(ctx: CliContext, args: argparse.Namespace) -> Path:
 def cmd_backup(ctx: CliContext, args: argparse.Namespace) -> int:
     folder = _backup_dir(ctx, args)
     if args.list:
+        backup_mod.backup_folder(folder, create=False)  # a missing folder (unplugged disk) is said
         for info in backup_mod.list_backups(folder):
             print(f"{info.taken_at:%d/%m/%Y %H:%M:%S}  {info.size / 1e6:8.2f} MB  {info.path}")
         return 0

@@ -16,6 +16,7 @@ backup API, so a connection this process holds on either file keeps its locks (s
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import sqlite3
@@ -23,6 +24,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from core.attachments.backup_files import (
+    copy_files_to_backup,
+    prune_backup_files,
+    restore_files_from_backup,
+)
 from core.dbcheck import forget, inspect_file
 from core.errors import DatabaseError
 from core.filesafety import os_reason
@@ -76,6 +82,86 @@ def list_backups(dest_dir: str | Path) -> list[BackupInfo]:
         if taken is not None and path.is_file():
             found.append(BackupInfo(path, taken, path.stat().st_size))
     return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+_MOUNT_ROOTS = ("/media", "/run/media", "/mnt", "/Volumes")
+
+
+def _missing_folder(folder: Path) -> DatabaseError:
+    return DatabaseError(
+        f"Không thấy thư mục sao lưu {folder} (ổ USB hoặc ổ mạng chưa cắm, chưa kết nối?). "
+        "MotCua không tạo lại thư mục này trên ổ của máy; hãy cắm ổ rồi thử lại, "
+        "hoặc chọn thư mục sao lưu khác."
+    )
+
+
+def _on_absent_disk(folder: Path) -> bool:
+    """Would creating ``folder`` put it on the local disk where a removable one is missing?
+
+    Yes when it was used before (a disk that was there is gone), when its drive does not exist,
+    or when the nearest folder that does exist is a place removable disks are mounted in
+    (``/media/<user>/USB/...``, ``/mnt/usb/...``, ``/Volumes/USB/...``).
+    """
+    if str(folder) in {str(d) for d in known_backup_dirs()[1:]}:
+        return True
+    if folder.anchor and not Path(folder.anchor).exists():  # E:\\ with no disk in it
+        return True
+    existing = folder.absolute().parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    text = existing.as_posix()
+    return any(text == root or (text.startswith(root + "/") and text.count("/") <= root.count("/") + 1)
+               for root in _MOUNT_ROOTS)  # fmt: skip
+
+
+def backup_folder(dest_dir: str | Path | None, *, create: bool) -> Path:
+    """The folder backups go to, checked: the default one is made when missing; a chosen one
+    that is missing is made only when that cannot be an unplugged disk (``create``), otherwise
+    refused in Vietnamese. ``create=False`` (listing) refuses any missing folder."""
+    folder = Path(dest_dir) if dest_dir else default_backup_dir()
+    if folder.is_dir():
+        return folder
+    if folder.exists():
+        raise DatabaseError(f"{folder} là tệp, không phải thư mục sao lưu.")
+    if not create or (folder != default_backup_dir() and _on_absent_disk(folder)):
+        raise _missing_folder(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"Không tạo được thư mục sao lưu {folder}: {os_reason(exc)}.") from exc
+    return folder
+
+
+def _abandoned(path: Path) -> bool:
+    """No process is writing ``path``: SQLite grants an exclusive lock on it at once."""
+    from core.db import sqlite_connect
+
+    try:
+        conn = sqlite_connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return True
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.Error as exc:
+        return not any(word in str(exc).lower() for word in ("locked", "busy"))
+    finally:
+        conn.close()
+
+
+def remove_leftovers(paths) -> list[Path]:
+    """Delete copies a killed backup or restore left (with their ``-journal``), unless in use."""
+    removed = []
+    for path in paths:
+        path = Path(path)
+        if not path.is_file() or not _abandoned(path):
+            continue
+        for leftover in (path, Path(f"{path}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
 
 
 def _remember_dir(folder: Path) -> None:
@@ -135,13 +221,10 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
     folder can't be written, the disk is full, or the copy does not pass ``integrity_check``.
     """
     db_path = Path(db_path)
-    folder = Path(dest_dir) if dest_dir else default_backup_dir()
     if not db_path.exists():
         raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu {db_path} để sao lưu.")
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise DatabaseError(f"Không tạo được thư mục sao lưu {folder}: {os_reason(exc)}.") from exc
+    folder = backup_folder(dest_dir, create=True)
+    remove_leftovers(folder.glob(f"{PREFIX}*{SUFFIX}.dang-ghi"))  # from backups killed midway
     stamp = now().strftime("%Y-%m-%d_%H%M%S")
     target = folder / f"{PREFIX}{stamp}{SUFFIX}"
     n = 1
@@ -174,6 +257,7 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
                 leftover.unlink()
     _remember_dir(folder)
     prune(folder)
+    copy_files_to_backup(db_path, target)  # the scans it names travel with it (core.attachments)
     return target
 
 
@@ -245,6 +329,8 @@ def prune(dest_dir: str | Path) -> list[Path]:
         with contextlib.suppress(OSError):
             info.path.unlink()
             removed.append(info.path)
+    if removed:
+        prune_backup_files(dest_dir, [b.path for b in list_backups(dest_dir)])
     return removed
 
 
@@ -343,4 +429,6 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
         raise DatabaseError(
             f"Khôi phục không thành công ({reason}); cơ sở dữ liệu hiện tại không bị thay đổi."
         ) from exc
+    for problem in restore_files_from_backup(backup_file, db_path):  # the scans come back too
+        logging.getLogger(__name__).warning("%s", problem)  # and ``audit verify`` names them
     return aside

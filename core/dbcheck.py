@@ -254,6 +254,11 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
         from core.backup import finish_interrupted_restore
 
         finish_interrupted_restore(path)  # a power cut mid-restore must not look like a new register
+    incoming = path.with_name(path.name + ".khoi-phuc")
+    if incoming.exists() and path.exists():  # a restore killed before its renames: the copy goes
+        from core.backup import remove_leftovers
+
+        remove_leftovers([incoming])
     try:
         if not path.exists() or path.stat().st_size == 0:
             return  # a new register: SQLite creates it

@@ -97,7 +97,7 @@ def test_restore_killed_between_renames_loses_nothing(tmp_path, kill_at):
     else:  # the restore is complete (the backup's content), and the file kept aside holds the rest
         assert now_there == in_backup
         assert len(kept) == 1 and everything <= codes_in(kept[0]) and half_written(kept[0]) == []
-    assert not Path(str(db) + ".khoi-phuc").exists() or kill_at == 1
+    assert not Path(str(db) + ".khoi-phuc").exists()  # a copy left by the kill is removed on open
     lost = len(everything - now_there - (codes_in(kept[0]) if kept else set()))
     print(f"\nRestore killed before rename {kill_at or '-'}: register {len(now_there)}, records lost: {lost}")
     assert lost == 0
