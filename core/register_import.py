@@ -25,6 +25,7 @@ from typing import Any
 
 from core import legacy_text
 from core import users as users_mod
+from core.errors import ValidationError
 from core.model import Channel, EventKind, Procedure, Role, Status, User
 from core.register_file import (
     CHANNELS,
@@ -41,6 +42,7 @@ from core.register_file import (
 )
 from core.text import fold, nfc
 from core.timeutil import VN_TZ, fmt_vn, to_db
+from core.validation import validate_imported
 
 Progress = Callable[[int, int], None]  # (rows done, rows in all)
 
@@ -304,27 +306,37 @@ def _build_row(
     if channel is None:
         raise RowError(f"kênh nộp “{channel_text}” không rõ (Trực tiếp, Trực tuyến hoặc Bưu chính)")
     id_kind, id_number, applicant_kind = id_number_parts(text_of(cell("id_number")))
-    return {
-        "code": code,
-        **procedure.dossier_columns(),
-        "applicant": applicant,
-        "applicant_kind": applicant_kind,
-        "id_kind": id_kind,
-        "id_number": id_number,
-        "phone": phone_digits(text_of(cell("phone"))),
-        "address": text_of(cell("address")),
-        "channel": channel.value,
-        "received_at": to_db(received_at),
-        "due_at": to_db(due_at),
-        "status": status.value,
-        "outcome_at": to_db(outcome_at) if status.is_final_outcome else None,
-        "returned_at": to_db(returned_at) if status == Status.RETURNED else None,
-        "receiver_name": applicant if status == Status.RETURNED else "",
-        "clerk_login": user.login,
-        "clerk_name": user.full_name,
-        "note": text_of(cell("note")),
-        "source": "import",
-    }
+    return _as_typed(
+        {
+            "code": code,
+            **procedure.dossier_columns(),
+            "applicant": applicant,
+            "applicant_kind": applicant_kind,
+            "id_kind": id_kind,
+            "id_number": id_number,
+            "phone": phone_digits(text_of(cell("phone"))),
+            "address": text_of(cell("address")),
+            "channel": channel.value,
+            "received_at": to_db(received_at),
+            "due_at": to_db(due_at),
+            "status": status.value,
+            "outcome_at": to_db(outcome_at) if status.is_final_outcome else None,
+            "returned_at": to_db(returned_at) if status == Status.RETURNED else None,
+            "receiver_name": applicant if status == Status.RETURNED else "",
+            "clerk_login": user.login,
+            "clerk_name": user.full_name,
+            "note": text_of(cell("note")),
+            "source": "import",
+        }
+    )
+
+
+def _as_typed(row: dict[str, Any]) -> dict[str, Any]:
+    """The row through the intake's own checks of names and texts (``core.validation``)."""
+    try:
+        return validate_imported(row)
+    except ValidationError as exc:
+        raise RowError(exc.message) from None
 
 
 def _check_year(moment: datetime, label: str) -> None:

@@ -225,7 +225,7 @@ def test_a_full_disk_mid_import_writes_nothing(reg, admin, tmp_path):
     """The disk fills while 2,000 dossiers are being written: one Vietnamese refusal, no dossier,
     event or audit row from the file, and the register works again once there is room."""
     rows = [HEADER] + [
-        [f"000.17.22.H56-250901-{i:04d}", PROCEDURE, f"Người nộp {i} " + "x" * 300, "01/09/2025", "", "", ""]
+        [f"000.17.22.H56-250901-{i:04d}", PROCEDURE, f"Người nộp {i} " + "x" * 180, "01/09/2025", "", "", ""]
         for i in range(1, 2001)
     ]
     path = _csv(tmp_path / "day-o.csv", rows)

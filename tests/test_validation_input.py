@@ -249,3 +249,34 @@ def test_report_notes_refuse_hidden_characters_in_the_domain(register, clerk):
     with pytest.raises(MotCuaError, match="ký tự điều khiển"):
         rp.save_notes(register, clerk, draft.id, highlights="Tốt\x1b[2J")
     assert rp.save_notes(register, clerk, draft.id, highlights="Tốt\nRất tốt").highlights
+
+
+# --- the old-register import ------------------------------------------------------------------------
+def test_imported_rows_pass_the_intake_checks(register, admin, tmp_path):
+    """A 5,000-character name, a 100,000-character address, "12345" as a name and a hidden
+    character are refused per row with the reason; the good row still comes in."""
+    import csv
+
+    from core import register_import
+
+    rows = [
+        ["Mã hồ sơ", "Mã thủ tục", "Người nộp", "Địa chỉ", "Ngày nhận"],
+        ["H56-250901-0001", "1.001193", "A" * 5000, "", "01/09/2025"],
+        ["H56-250901-0002", "1.001193", "Trần Văn Bình", "x" * 100_000, "01/09/2025"],
+        ["H56-250901-0003", "1.001193", "12345", "", "01/09/2025"],
+        ["H56-250901-0004", "1.001193", "Lê\u202eThị Hoa", "", "01/09/2025"],
+        ["H56-250901-0005", "1.001193", "Ngô Thị Mai", "Số 3 Âu Cơ", "01/09/2025"],
+    ]
+    path = tmp_path / "so-cu.csv"
+    with path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    before = counts(register.store.path)
+    result = register_import.import_register(register, admin, path)
+    assert result.imported == 1
+    problems = "\n".join(map(str, result.problems))
+    assert "Dòng 2: Người nộp: dài quá 200 ký tự" in problems
+    assert "Dòng 3: Địa chỉ: dài quá 500 ký tự" in problems
+    assert "Dòng 4: Người nộp: “12345” không phải họ tên" in problems
+    assert "Dòng 5: Người nộp: có ký tự điều khiển hoặc ký tự ẩn (U+202E)" in problems
+    assert counts(register.store.path)[0] == before[0] + 1
+    assert register.dossier("H56-250901-0005").address == "Số 3 Âu Cơ"
