@@ -71,6 +71,13 @@ def add_commands(sub) -> None:
     )
     p.add_argument("--document", action="append", default=[], help="thành phần hồ sơ đã nhận")
     p.add_argument("--by-post", action="store_true", help="đăng ký nhận kết quả qua bưu chính")
+    p.add_argument(
+        "--delivery", choices=["tai-quay", "buu-chinh", "truc-tuyen"], help="phương thức nhận kết quả"
+    )
+    p.add_argument("--authorised-name", default="", help="người nộp thay (được ủy quyền): họ tên")
+    p.add_argument("--authorised-id", default="", help="người nộp thay: số định danh cá nhân")
+    p.add_argument("--authorised-relation", default="", help="người nộp thay: quan hệ với người có yêu cầu")
+    p.add_argument("--province-code", default="", help="mã hồ sơ trên hệ thống một cửa của tỉnh (nếu có)")
     p.add_argument("--note", default="")
     p.add_argument("--at")
     p.add_argument("--clerk")
@@ -89,8 +96,10 @@ def add_commands(sub) -> None:
         if action == "return":
             p.add_argument("--receiver", default="")
             p.add_argument("--satisfaction", choices=["khong-hai-long", "hai-long", "rat-hai-long"])
-        if action == "refuse":
-            p.add_argument("--reason", default="")
+        if action in ("refuse", "stop"):
+            p.add_argument("--reason", default="", help="lý do (in trên phiếu)")
+        if action == "stop":
+            p.add_argument("--notice", metavar="TỆP.pdf", help="in Thông báo dừng giải quyết hồ sơ (Mẫu 05)")
         p.set_defaults(handler=cmd_step, action=action)
 
     p = sub.add_parser("supplement", help="yêu cầu bổ sung hồ sơ (tạm dừng tính thời hạn)")
@@ -220,6 +229,11 @@ def cmd_intake(ctx: CliContext, args: argparse.Namespace) -> int:
         reused_documents=tuple(args.reused),
         return_by_post=args.by_post,
         note=args.note,
+        result_delivery=args.delivery,
+        authorised_name=args.authorised_name,
+        authorised_id=args.authorised_id,
+        authorised_relation=args.authorised_relation,
+        province_code=args.province_code,
     )
     dossier = register.intake(form, ctx.actor(args.clerk), at=_at(ctx, args.at))
     if args.json:
@@ -241,6 +255,11 @@ def cmd_step(ctx: CliContext, args: argparse.Namespace) -> int:
     actor = ctx.actor()
     d = register.apply(args.code, args.action, actor, at=_at(ctx, args.at), note=note, **details)
     print(f"{d.code}\t{d.status.value}\t{d.status.label}")
+    if getattr(args, "notice", None):
+        from reports.forms import print_stop_notice
+
+        print_stop_notice(register, d.code, actor, args.notice)
+        print(f"Đã in thông báo dừng giải quyết hồ sơ (Mẫu 05) ra {args.notice}")
     return 0
 
 

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, datetime
 
-from core.errors import TransitionError
-from core.model import EventKind, Status
+from core.errors import TransitionError, ValidationError
+from core.model import OPEN_STATUSES, EventKind, Status
+from core.timeutil import to_local
 
 
 @dataclass(frozen=True)
@@ -64,3 +67,37 @@ def check_transition(code: str, current: Status, action: str) -> Step:
 
 def allowed_actions(current: Status) -> list[Step]:
     return [s for s in STEPS.values() if current in s.allowed_from]
+
+
+def check_apology(
+    code: str,
+    current: Status,
+    due_at: datetime,
+    new_appointment: datetime,
+    earlier_apologies: int,
+    is_working_day: Callable[[date], bool],
+) -> None:
+    """The rules of Mẫu 04 (Decree 118/2025 as the provinces apply it); raise, changing nothing.
+
+    - only while the dossier is not resolved (an open status): a result ready needs no new date;
+    - once per dossier: a second new appointment is refused (the first one stands);
+    - the new appointment falls on a working day after the original due date (a later hour of
+      the same day is not an extension, and a Sunday appointment cannot be kept).
+    """
+    if current not in OPEN_STATUSES:
+        raise TransitionError(
+            f"Hồ sơ {code} đang ở trạng thái “{current.label}”: chỉ gia hạn hồ sơ chưa có kết quả."
+        )
+    if earlier_apologies:
+        raise TransitionError(
+            f"Hồ sơ {code} đã được gia hạn một lần (Phiếu xin lỗi và đề nghị gia hạn): "
+            "mỗi hồ sơ chỉ được hẹn lại một lần."
+        )
+    new_day = to_local(new_appointment).date()
+    if new_day <= to_local(due_at).date():
+        raise ValidationError(
+            "Thời gian hẹn trả mới",
+            f"phải là một ngày làm việc sau ngày hẹn trả ban đầu ({to_local(due_at):%d/%m/%Y})",
+        )
+    if not is_working_day(new_day):
+        raise ValidationError("Thời gian hẹn trả mới", f"{new_day:%d/%m/%Y} không phải ngày làm việc")

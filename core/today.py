@@ -96,3 +96,26 @@ def last_days(register: Register, days: int = 30, at: datetime | None = None) ->
         received = register.count(DossierQuery(received_from=day, received_to=day))
         points.append(DayPoint(day, received, resolved[day][0], resolved[day][1]))
     return points
+
+
+def due_soon_until(register: Register, at: datetime) -> datetime:
+    """The end of the next working day after ``at``'s day: "within one working day"."""
+    from core.timeutil import end_of_day
+
+    return end_of_day(register.calendar.add_working_days(at.date(), 1))
+
+
+def due_soon(register: Register, at: datetime | None = None, limit: int = 1000) -> list[Dossier]:
+    """Dossiers "sắp đến hạn": not resolved, the clock running, due from now to the end of the
+    next working day; soonest first. What the Today screen lists and ``motcua due-soon`` prints,
+    so the apology (Mẫu 04) can go out at least one working day before the due date."""
+    at = at or register.now()
+    q = DossierQuery(
+        quick=QuickFilter.DUE_SOON,
+        now=at,
+        due_soon_until=due_soon_until(register, at),
+        sort="due_at",
+        descending=False,
+        limit=limit,
+    )
+    return register.store.query_dossiers(q)

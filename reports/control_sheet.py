@@ -1,7 +1,9 @@
-"""Mẫu 05: Phiếu kiểm soát quá trình giải quyết hồ sơ, filled from the dossier's events.
+"""Phiếu kiểm soát quá trình giải quyết hồ sơ (Mẫu 06 of the 2025 set, Mẫu 05 of 2018), filled from
+the dossier's events.
 
-Each hand-over is a row "1. Giao: … 2. Nhận: …" with the time and both names, and whether that step
-came before, on or after the due moment.
+Each hand-over of the paper file is a row "1. Giao: … 2. Nhận: …" with the time and both names, and
+whether that step came before, on or after the due moment. Only hand-overs: an apology, a print,
+an edit or a note moves no paper and has no row (the apology has its own form, Mẫu 04).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from core.timeutil import to_local
 from reports.common import (
     DOTS,
     body,
+    form_number,
     heading,
     labelled,
     new_sheet,
@@ -24,11 +27,12 @@ from reports.common import (
     title,
     vn_moment,
 )
+from reports.formset import is_2025, subject
 from reports.layout import Para
 
 COUNTER = "Bộ phận tiếp nhận và trả kết quả"
 OFFICER = "Công chức chuyên môn"
-SKIPPED = {EventKind.PRINTED, EventKind.EDITED, EventKind.NOTE, EventKind.IMPORTED}
+SKIPPED = {EventKind.PRINTED, EventKind.EDITED, EventKind.NOTE, EventKind.IMPORTED, EventKind.APOLOGY}
 
 
 @dataclass(frozen=True)
@@ -74,9 +78,6 @@ def _row(d: Dossier, e: Event, officer: str) -> ControlRow:
     if k == EventKind.RETURNED:
         receiver = e.data.get("receiver_name") or d.receiver_name or d.applicant
         return ControlRow(COUNTER, e.user_name, receiver, e.at, timing, e.note or e.kind.label)
-    if k == EventKind.APOLOGY:
-        note = f"{k.label}: {vn_moment(datetime.fromisoformat(e.data['new_appointment_at']))}"
-        return ControlRow(COUNTER, e.user_name, d.applicant, e.at, timing, f"{note}. {e.note}")
     if k == EventKind.SUPPLEMENT_REQUESTED:
         return ControlRow(COUNTER, e.user_name, d.applicant, e.at, timing, f"{k.label}: {e.note}")
     if k == EventKind.SUPPLEMENT_RECEIVED:
@@ -85,14 +86,19 @@ def _row(d: Dossier, e: Event, officer: str) -> ControlRow:
 
 
 def render_control_sheet(
-    d: Dossier, settings: Settings, when: datetime | None = None, reprint: bool = False
+    d: Dossier,
+    settings: Settings,
+    when: datetime | None = None,
+    reprint: bool = False,
+    number: int | str | None = None,
 ) -> bytes:
-    """The control sheet that travels with the paper file (PDF bytes)."""
+    """The control sheet that travels with the paper file (PDF bytes), dated on intake."""
     p = paper("A4")
     when = to_local(when) if when else d.received_at
-    surface = pdf_surface(p, f"Phiếu kiểm soát quá trình giải quyết hồ sơ - {d.code}", settings)
+    title_text = f"Phiếu kiểm soát quá trình giải quyết hồ sơ - {d.code}"
+    surface = pdf_surface(p, title_text, settings, subject=subject("control-sheet", settings))
     sheet = new_sheet(surface, p, reprint=reprint)
-    heading(sheet, p, settings, when)
+    heading(sheet, p, settings, when, number=form_number(number) if is_2025(settings) else "")
     title(sheet, p, "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", (("r", "Mã hồ sơ: "), ("b", d.code)))
     sheet.add(
         body(p, labelled("Kèm theo hồ sơ của", d.applicant)),

@@ -157,7 +157,8 @@ def test_cli_receipt_reprint_and_forms(register, clerk, db_path, tmp_path, capsy
     assert len(pages_text(out.read_bytes())) == 1
 
     f02 = tmp_path / "02.pdf"
-    args = ["form", "02", "--procedure", "1.004194", "--applicant", "Lò Văn Páo", "--missing", "Tờ khai CT01"]
+    args = ["form", "supplement", "--procedure", "1.004194", "--applicant", "Lò Văn Páo"]
+    args += ["--missing", "Tờ khai CT01"]
     assert main([*db, *args, "--out", str(f02)]) == 0
     assert "Lò Văn Páo" in pages_text(f02.read_bytes())[0]
 
@@ -166,16 +167,16 @@ def test_cli_receipt_reprint_and_forms(register, clerk, db_path, tmp_path, capsy
     assert main([*db, *args, "--out", str(f04)]) == 0
     assert "ngày 09 tháng 12 năm 2026" in pages_text(f04.read_bytes())[0]
 
-    f05 = tmp_path / "05.pdf"
-    assert main([*db, "form", "05", d.code, "--out", str(f05)]) == 0
-    assert d.code in pages_text(f05.read_bytes())[0]
+    f06 = tmp_path / "06.pdf"
+    assert main([*db, "form", "06", d.code, "--out", str(f06)]) == 0  # 2025 set: the control sheet
+    assert d.code in pages_text(f06.read_bytes())[0]
 
     assert main([*db, "form", "03", d.code, "--out", str(tmp_path / "03.pdf")]) == 2  # no reason
     assert "Lý do từ chối" in capsys.readouterr().err
-    assert main([*db, "form", "05", "--out", str(tmp_path / "x.pdf")]) == 2  # no code
+    assert main([*db, "form", "control-sheet", "--out", str(tmp_path / "x.pdf")]) == 2  # no code
 
     forms_printed = [e.data["form"] for e in register.dossier(d.code).events if e.kind.value == "printed"]
-    assert forms_printed == ["01", "01", "04", "05"]
+    assert forms_printed == ["receipt", "receipt", "apology", "control-sheet"]
 
 
 def test_cli_guide_png_and_bad_suffix(register, db_path, tmp_path, capsys):

@@ -1,4 +1,6 @@
-"""Mẫu 02, 03, 04, 05 and the procedure guide read back: every filled-in value, exactly."""
+"""The 2018 set (Circular 01/2018: Mẫu 02, 03, 04, 05 as provinces still print them; ``form_set``
+"2018") and the procedure guide read back: every filled-in value, exactly. The 2025 set is in
+tests/test_forms2025_letters.py."""
 
 from __future__ import annotations
 
@@ -27,6 +29,11 @@ def text_of(pdf: bytes) -> str:
 
 def missing_from(text: str, expected: list[str]) -> list[str]:
     return [e for e in expected if e not in text]
+
+
+@pytest.fixture(autouse=True)
+def set_2018(register, admin):
+    register.update_settings(admin, form_set="2018")
 
 
 @pytest.fixture

@@ -73,7 +73,7 @@ def test_receipt_shows_every_filled_in_value(register, long_dossier):
         "Thời gian nhận hồ sơ: 08 giờ 05 phút, ngày 23 tháng 11 năm 2026",
         # 7 working days, 24/11 a holiday in the test calendar -> 03/12 at the return hour
         "Thời gian trả kết quả giải quyết hồ sơ: 16 giờ 30 phút, ngày 03 tháng 12 năm 2026",
-        "Đăng ký nhận kết quả tại: Bộ phận tiếp nhận và trả kết quả",
+        "Phương thức nhận kết quả: Bộ phận tiếp nhận và trả kết quả",
         f"Quyển số: {d.register_book}",
         f"Số thứ tự: {d.register_seq}",
         "Phí, lệ phí (nếu có): 20.000 đồng",
@@ -141,10 +141,11 @@ def test_zero_day_procedure_and_post_return(register, clerk):
         clerk,
         at=at("2026-11-23T09:00"),
     )
-    (text,) = pages_text(render_receipt(d, register.settings, copies=1))
+    fee = register.procedure("1.001193").fee  # "Miễn lệ phí khi đăng ký đúng hạn"
+    (text,) = pages_text(render_receipt(d, register.settings, copies=1, fee_text=fee))
     assert "Thời gian giải quyết hồ sơ theo quy định: Trong ngày" in text
-    assert "Đăng ký nhận kết quả tại: Dịch vụ bưu chính công ích" in text
-    assert "Phí, lệ phí (nếu có): Không thu" in text
+    assert "Phương thức nhận kết quả: Dịch vụ bưu chính công ích" in text
+    assert "Phí, lệ phí (nếu có): Không thu (Miễn lệ phí khi đăng ký đúng hạn)" in text
 
 
 def test_printing_records_an_event_and_marks_the_reprint(register, clerk, long_dossier, tmp_path):
@@ -156,8 +157,8 @@ def test_printing_records_an_event_and_marks_the_reprint(register, clerk, long_d
     assert len(pages) == 1 and "Bản in lại" in pages[0]
     printed = [e for e in register.dossier(long_dossier.code).events if e.kind.value == "printed"]
     assert [(e.data["form"], e.data["reprint"], e.user_login) for e in printed] == [
-        ("01", False, "canbo1"),
-        ("01", True, "canbo1"),
+        ("receipt", False, "canbo1"),
+        ("receipt", True, "canbo1"),
     ]
 
 
