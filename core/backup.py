@@ -132,7 +132,7 @@ def backup_folder(dest_dir: str | Path | None, *, create: bool) -> Path:
     return folder
 
 
-def _abandoned(path: Path) -> bool:
+def abandoned(path: Path) -> bool:
     """No process is writing ``path``: SQLite grants an exclusive lock on it at once."""
     from core.db import sqlite_connect
 
@@ -155,7 +155,7 @@ def remove_leftovers(paths) -> list[Path]:
     removed = []
     for path in paths:
         path = Path(path)
-        if not path.is_file() or not _abandoned(path):
+        if not path.is_file() or not abandoned(path):
             continue
         for leftover in (path, Path(f"{path}-journal")):
             with contextlib.suppress(OSError):

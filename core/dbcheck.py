@@ -232,6 +232,23 @@ def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -
         conn.close()
 
 
+def _refuse_empty(path: Path, backup_dirs: Iterable[Path]) -> None:
+    """A 0-byte register lost its content (cut copy, full disk, a sync tool): say so, offer the
+    newest good backup, never start an empty register over it. Passes only while a connection
+    (of this process, or another one writing it now) is creating the file."""
+    from core.backup import abandoned, newest_good_backup
+    from core.db import holds_connection
+
+    if holds_connection(path) or not abandoned(path):
+        return
+    raise DamagedDatabaseError(
+        f"Tệp cơ sở dữ liệu {path} rỗng (0 byte): dữ liệu không còn trong tệp này (tệp bị chép hỏng "
+        "hoặc bị cắt). MotCua không tạo sổ mới đè lên; muốn bắt đầu sổ mới, hãy xóa tệp rỗng này.",
+        path,
+        newest_good_backup(path, extra_dirs=backup_dirs),
+    )
+
+
 def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> None:
     """Refuse a damaged existing file (raise ``DamagedDatabaseError``); new/empty files pass.
 
@@ -260,10 +277,14 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
 
         remove_leftovers([incoming])
     try:
-        if not path.exists() or path.stat().st_size == 0:
+        if not path.exists():
             return  # a new register: SQLite creates it
+        empty = path.stat().st_size == 0
     except OSError as exc:
         raise DatabaseError(f"Không đọc được tệp cơ sở dữ liệu {path}: {os_reason(exc)}.") from exc
+    if empty:
+        _refuse_empty(path, backup_dirs)
+        return
     size = path.stat().st_size
     full = size <= FULL_CHECK_MAX_BYTES
     verdict = inspect_file(path, full=full, motcua=False)
