@@ -80,13 +80,15 @@ class AttachmentMixin:
         return FileBlobStore.beside(self.path)
 
     def blob_put(self, sha256: str, data: bytes) -> None:
-        """Store the bytes (before the row that names them: see ``core.attachments.blobs``)."""
+        """Store the bytes (before the row that names them: see ``core.attachments.blobs``); bytes
+        already stored under the hash but altered since are replaced by these, the right ones."""
         files = self.blob_store()
         if files is not None:
             files.put(data, sha256)
             return
         self._exec(
-            "INSERT INTO attachment_blobs (sha256, content) VALUES (?, ?) ON CONFLICT (sha256) DO NOTHING",
+            "INSERT INTO attachment_blobs (sha256, content) VALUES (?, ?) ON CONFLICT (sha256) "
+            "DO UPDATE SET content = excluded.content WHERE attachment_blobs.content <> excluded.content",
             [sha256, data],
         )
 

@@ -22,13 +22,15 @@ _INSERT = (
 class AuditMixin:
     """Needs the primitives of ``SqlStore``."""
 
-    def audit(self, **entry: Any) -> None:
-        """Append one entry; call inside the write transaction of the change it records."""
+    def audit(self, **entry: Any) -> str:
+        """Append one entry (its hash returned); call inside the write transaction of the
+        change it records."""
         self._lock("audit")
         last = self._one("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
         row = rules.build_entry(last[1] if last else rules.GENESIS, **entry)
         row["id"] = (last[0] if last else 0) + 1
         self._exec(_INSERT, row)
+        return row["hash"]
 
     def audit_rows(self) -> list[dict]:
         return self._rows("SELECT * FROM audit_log ORDER BY id")

@@ -32,6 +32,8 @@ def migrate(conn: psycopg.Connection, *, create: bool = True, where: str = "") -
     from core.storage.postgres.store import lock_key
 
     try:
+        if VERSION_TABLE in _tables(conn) and version(conn) == len(MIGRATIONS):
+            return len(MIGRATIONS)  # the usual case: nothing to lock (a counter's role may not)
         while True:
             with conn.transaction():
                 conn.execute("SELECT pg_advisory_xact_lock(%s)", [lock_key("schema")])

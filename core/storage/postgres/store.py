@@ -9,6 +9,8 @@ from the identity sequence for a bulk import, and change notification (LISTEN/NO
 
 from __future__ import annotations
 
+import contextlib
+import time
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -23,12 +25,13 @@ from core.storage.dossiers import DossierMixin
 from core.storage.figures import FiguresMixin
 from core.storage.indicators import IndicatorMixin
 from core.storage.postgres import connection, schema
-from core.storage.postgres.errors import translate
+from core.storage.postgres.errors import ServerUnavailable, translate
 from core.storage.postgres.sqltext import to_psycopg
 from core.storage.query import DossierQueryMixin, like_pattern
 from core.storage.reports import ReportMixin
 from core.text import fold
 
+RECONNECT_WAIT_S = 15  # how long a lost COMMIT waits for the server before giving up
 CHANNEL = "motcua_changes"  # NOTIFY'd by every write transaction; delivered at its commit
 
 
@@ -65,7 +68,7 @@ class PostgresStore(
         self.path = None
         self._depth = 0
         self._changes = 0
-        self._wrote = False
+        self._audit_hash: str | None = None
         conn.add_notify_handler(self._on_notify)
         self._run("LISTEN " + CHANNEL)
 
@@ -92,7 +95,8 @@ class PostgresStore(
         Reads the notifications already on the socket without a round trip to the server:
         cheap enough for every settings access, and the window polls it to refresh within 2 s.
         """
-        if self._depth == 0 and not self.conn.closed:
+        if self._depth == 0:
+            self._reconnect_if_lost()
             try:
                 pgconn = self.conn.pgconn
                 pgconn.consume_input()
@@ -106,17 +110,56 @@ class PostgresStore(
     # --- transactions ---------------------------------------------------------------------
     @contextmanager
     def transaction(self) -> Iterator[PostgresStore]:
-        """One write transaction (nested use joins the outer one); NOTIFY at commit."""
+        """One write transaction (nested use joins the outer one); NOTIFY at commit.
+
+        If the connection dies at COMMIT the outcome is not left open: once reconnected,
+        the audit entry the transaction wrote (its hash is unique) says whether it committed.
+        Committed: return as if nothing happened. Not: ``ServerUnavailable``, nothing saved.
+        """
         if self._depth:
             yield self
             return
-        self._depth, self._wrote = 1, False
+        self._reconnect_if_lost()
+        self._depth, self._audit_hash = 1, None
         try:
             with self._translated(), self.conn.transaction():
                 yield self
                 self._run("SELECT pg_notify(%s, '')", [CHANNEL])
+        except ServerUnavailable:
+            if not (self._audit_hash and self._committed_after_all(self._audit_hash)):
+                raise
         finally:
             self._depth = 0
+
+    def _committed_after_all(self, audit_hash: str) -> bool:
+        """After a lost connection: did the transaction that wrote this audit entry commit?"""
+        deadline = time.monotonic() + RECONNECT_WAIT_S
+        while True:
+            try:
+                self._reconnect()
+                found = self._run("SELECT 1 FROM audit_log WHERE hash = %s", [audit_hash]).fetchone()
+                return found is not None
+            except ServerUnavailable:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.5)
+
+    def _reconnect_if_lost(self) -> None:
+        if self.conn.closed or self.conn.broken:
+            self._reconnect()
+
+    def _reconnect(self) -> None:
+        """A new connection after the old one was lost (server restart, cable): the app goes on."""
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        self.conn = connection.connect(self.url)
+        self.conn.add_notify_handler(self._on_notify)
+        self._run("LISTEN " + CHANNEL)
+        self._changes += 1  # others may have written meanwhile: every cache is stale
+
+    def audit(self, **entry: Any) -> str:
+        self._audit_hash = super().audit(**entry)  # what tells a lost COMMIT's outcome
+        return self._audit_hash
 
     @contextmanager
     def read_snapshot(self) -> Iterator[None]:
@@ -144,7 +187,18 @@ class PostgresStore(
 
     # --- primitives -------------------------------------------------------------------------
     def _run(self, sql: str, params: Sequence | dict | None = None) -> psycopg.Cursor:
-        """A statement already in psycopg's style."""
+        """A statement already in psycopg's style; outside a transaction a lost connection is
+        opened again first (the app reconnects by itself once the server is back)."""
+        if self._depth == 0 and (self.conn.closed or self.conn.broken):
+            self._reconnect()
+        try:
+            return self.conn.execute(sql, params, prepare=False)
+        except psycopg.Error as exc:
+            error = translate(exc, self.target)
+            if self._depth or not isinstance(error, ServerUnavailable):
+                raise error from exc
+        # Outside a transaction only reads run: after a lost connection, once more on a new one.
+        self._reconnect()
         try:
             return self.conn.execute(sql, params, prepare=False)
         except psycopg.Error as exc:
@@ -191,3 +245,31 @@ class PostgresStore(
             return []
         sql = "SELECT nextval(pg_get_serial_sequence('dossiers', 'id')) FROM generate_series(1, %s)"
         return [r[0] for r in self._run(sql, [n]).fetchall()]
+
+
+# What a counter PC's role may do: read and write the register, never rewrite or remove history.
+# The owner role (the one that ran ``motcua init``) keeps DDL; audit_log takes INSERT only.
+COUNTER_GRANTS = (
+    "GRANT USAGE ON SCHEMA {schema} TO {role}",
+    "GRANT SELECT, INSERT, UPDATE ON ALL TABLES IN SCHEMA {schema} TO {role}",
+    "REVOKE UPDATE ON audit_log, motcua_schema FROM {role}",
+    "REVOKE INSERT ON motcua_schema FROM {role}",
+    "GRANT DELETE ON calendar_overrides TO {role}",
+    "GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA {schema} TO {role}",
+)
+
+
+def grant_counter_role(store: PostgresStore, role: str) -> list[str]:
+    """Give ``role`` (made by the server administrator) what a counter needs; the statements run."""
+    from psycopg import sql
+
+    done = []
+    with store.transaction():
+        schema_name = store._run("SELECT current_schema()").fetchone()[0]
+        for template in COUNTER_GRANTS:
+            statement = sql.SQL(template).format(
+                schema=sql.Identifier(schema_name), role=sql.Identifier(role)
+            )
+            store._run(statement)
+            done.append(statement.as_string(store.conn))
+    return done
