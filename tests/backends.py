@@ -28,6 +28,8 @@ BOTH_BACKENDS = {
     "test_import_register",
     "test_report_object",
     "test_calendar",
+    "test_attach_register",
+    "test_indicators",
 }
 _numbers = itertools.count(1)
 

@@ -82,7 +82,7 @@ def pdf_bytes(pages: int = 2, size=(620, 877), encrypt_with: str = "") -> bytes:
         from reportlab.lib import pdfencrypt
 
         kwargs["encrypt"] = pdfencrypt.StandardEncryption(encrypt_with, canPrint=1)
-    c = canvas.Canvas(out, pagesize=A4, **kwargs)
+    c = canvas.Canvas(out, pagesize=A4, invariant=1, **kwargs)  # same pages, same bytes
     for i in range(pages):
         buf = io.BytesIO()
         page_image(i + 1, size).save(buf, "JPEG", quality=75)
@@ -179,7 +179,7 @@ def blank_pdf(pages: int) -> bytes:
     from reportlab.pdfgen import canvas
 
     out = io.BytesIO()
-    c = canvas.Canvas(out)
+    c = canvas.Canvas(out, invariant=1)
     for _ in range(pages):
         c.showPage()
     c.save()
