@@ -20,7 +20,12 @@ def add_commands(sub) -> None:
     p = sub.add_parser("init", help="thiết lập cơ sở dữ liệu mới (tên phường, mã cơ quan)")
     p.add_argument("--ward-name", required=True)
     p.add_argument("--agency-code", required=True)
-    p.add_argument("--report-to")
+    p.add_argument(
+        "--report-to",
+        metavar="CƠ_QUAN",
+        help="cơ quan nhận báo cáo (ví dụ: Văn phòng UBND thành phố Hà Nội); không phải địa chỉ email: "
+        "email nhận báo cáo đặt bằng motcua settings set report_recipients",
+    )
     p.set_defaults(handler=cmd_init)
 
     p = sub.add_parser("demo", help="điền dữ liệu mẫu vào cơ sở dữ liệu")

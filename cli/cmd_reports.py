@@ -132,6 +132,8 @@ def cmd_report(ctx: CliContext, args: argparse.Namespace) -> int:
         report = rp.prepare(register, user, period)
         if notes:
             report = rp.save_notes(register, user, report.id, **notes)
+    # The file first: "report ... --out F | head" may close stdout before the table is printed.
+    written = write_workbook(register, report, Path(args.out)) if args.out else None
     info = sys.stderr if args.json else sys.stdout
     if args.json:
         ctx.print_json(report.table.to_json())
@@ -145,9 +147,8 @@ def cmd_report(ctx: CliContext, args: argparse.Namespace) -> int:
             print("Số liệu khác bản đã ký: " + ("; ".join(changes) or "không"), file=info)
         if not report.is_signed:
             print(f"Ký duyệt: motcua report sign {report.id} --user <tên đăng nhập Phó Chủ tịch>", file=info)
-    if args.out:
-        path = write_workbook(register, report, Path(args.out))
-        print(f"Đã ghi {path}", file=info)
+    if written:
+        print(f"Đã ghi {written}", file=info)
     return 0
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import importlib
+import os
 import sqlite3
 import sys
 
@@ -44,7 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="motcua",
         description="MotCua: sổ tiếp nhận và trả kết quả hồ sơ TTHC của Bộ phận Một cửa.",
     )
-    parser.add_argument("--version", action="version", version=f"MotCua {__version__}")
+    parser.add_argument(
+        "--version", action="version", version=f"MotCua {__version__}", help="in số phiên bản rồi thoát"
+    )
     parser.add_argument("--db", help="tệp cơ sở dữ liệu (mặc định: biến MOTCUA_DB hoặc thư mục dữ liệu)")
     parser.add_argument("--user", help="người thực hiện (tên đăng nhập; mặc định biến MOTCUA_USER)")
     sub = parser.add_subparsers(dest="command", metavar="LỆNH", parser_class=VietnameseArgumentParser)
@@ -130,7 +133,9 @@ def main(argv: list[str] | None = None) -> int:
 
     ctx = CliContext(args)
     try:
-        return int(args.handler(ctx, args) or 0)
+        code = int(args.handler(ctx, args) or 0)
+        sys.stdout.flush()  # a closed pipe shows here, inside the handling below, not at exit
+        return code
     except MotCuaError as exc:
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return 2
@@ -139,6 +144,13 @@ def main(argv: list[str] | None = None) -> int:
 
         print(f"Lỗi: {describe_sqlite_error(exc)}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away ("motcua report ... | head"): the work is done, nothing to say.
+        # Point stdout at /dev/null so Python's own flush at exit does not complain either.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except OSError as exc:
         from core.filesafety import os_reason
 
