@@ -13,7 +13,6 @@ from datetime import date
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QPushButton
 
 from core import reporting as rp
 from gui.dialogs.base import OK
@@ -47,12 +46,12 @@ def test_sign_with_a_p12_shows_the_certificate_first(
     draft = november_draft(register, clerk, clock)
     dialog = SignDialog(vice_session, draft)
     qtbot.addWidget(dialog)
-    assert dialog.mode == "password" and not dialog.p12_row.isVisibleTo(dialog)
+    assert dialog.mode == "password" and not dialog.p12_edit.isVisibleTo(dialog)
     choose(qtbot, dialog, "pkcs12")
-    assert dialog.p12_row.isVisibleTo(dialog) and not dialog.token_row.isVisibleTo(dialog)
+    assert dialog.p12_edit.isVisibleTo(dialog) and not dialog.pin_edit.isVisibleTo(dialog)
     fake_prompts.paths.append(str(write_p12(throwaway_ca().vice_chair, tmp_path / "vinh.p12")))
-    pick = next(b for b in dialog.p12_row.findChildren(QPushButton) if b.text() == "Chọn tệp…")
-    qtbot.mouseClick(pick, Qt.MouseButton.LeftButton)
+    assert dialog.pick_button.text() == "Chọn tệp…"
+    qtbot.mouseClick(dialog.pick_button, Qt.MouseButton.LeftButton)
     assert dialog.p12_edit.text().endswith("vinh.p12")
     dialog.password_edit.setText(PASSWORD)
     dialog.passphrase_edit.setText("sai")

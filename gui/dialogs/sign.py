@@ -78,10 +78,9 @@ class SignDialog(QDialog):
         form.addRow(self.tr("Tên đăng nhập"), self.login_edit)
         form.addRow(self.tr("Mật khẩu"), self.password_edit)
         form.addRow(self.tr("Cách ký"), self._methods())
-        self.p12_row = self._p12_row()
-        self.token_row = self._token_row()
-        form.addRow(self.p12_row)
-        form.addRow(self.token_row)
+        self.form = form
+        self.p12_row = self._p12_row(form)
+        self.token_row = self._token_row(form)
         self.cert_label = QLabel()
         self.cert_label.setObjectName("certificate")
         self.cert_label.setWordWrap(True)
@@ -122,31 +121,29 @@ class SignDialog(QDialog):
         self.mode_group.buttonToggled.connect(lambda *_: self._mode_changed())
         return box
 
-    def _p12_row(self) -> QWidget:
-        box = QWidget()
-        form = QFormLayout(box)
-        form.setContentsMargins(0, 0, 0, 0)
+    def _p12_row(self, form: QFormLayout) -> list[QWidget]:
+        """The .p12 rows, in the dialog's own form (one label column for every row)."""
         self.p12_edit = QLineEdit()
         self.p12_edit.setObjectName("p12_path")
-        pick = QPushButton(self.tr("Chọn tệp…"))
+        self.pick_button = pick = QPushButton(self.tr("Chọn tệp…"))
         pick.setAutoDefault(False)
         pick.clicked.connect(self._pick_p12)
         line = QHBoxLayout()
         line.addWidget(self.p12_edit)
         line.addWidget(pick)
         self.passphrase_edit = password_field("passphrase")
-        form.addRow(self.tr("Tệp .p12/.pfx"), line)
+        file_box = QWidget()
+        file_box.setLayout(line)
+        line.setContentsMargins(0, 0, 0, 0)
+        form.addRow(self.tr("Tệp .p12/.pfx"), file_box)
         form.addRow(self.tr("Mật khẩu tệp"), self.passphrase_edit)
         for edit in (self.p12_edit, self.passphrase_edit):
             edit.textChanged.connect(self._forget_certificate)
-        return box
+        return [file_box, self.passphrase_edit]
 
-    def _token_row(self) -> QWidget:
+    def _token_row(self, form: QFormLayout) -> list[QWidget]:
         from reports.signing.middleware import suggestions
 
-        box = QWidget()
-        form = QFormLayout(box)
-        form.setContentsMargins(0, 0, 0, 0)
         self.library_combo = QComboBox()
         self.library_combo.setObjectName("pkcs11_library")
         self.library_combo.setEditable(True)
@@ -165,13 +162,16 @@ class SignDialog(QDialog):
         self.token_label_edit.setObjectName("token_label")
         self.token_label_edit.setPlaceholderText(self.tr("để trống nếu chỉ cắm một token"))
         self.pin_edit = password_field("pin")
-        form.addRow(self.tr("Thư viện PKCS#11"), self.library_combo)
+        self.library_combo.setToolTip(
+            self.tr("Thư viện PKCS#11 (tệp .dll) mà phần mềm USB token của tổ chức cấp chứng thư cài vào máy")
+        )
+        form.addRow(self.tr("Thư viện token"), self.library_combo)
         form.addRow(self.tr("Nhãn token"), self.token_label_edit)
         form.addRow(self.tr("Mã PIN"), self.pin_edit)
         self.library_combo.editTextChanged.connect(self._forget_certificate)
         for edit in (self.token_label_edit, self.pin_edit):
             edit.textChanged.connect(self._forget_certificate)
-        return box
+        return [self.library_combo, self.token_label_edit, self.pin_edit]
 
     # --- state --------------------------------------------------------------------------------
     @property
@@ -181,8 +181,10 @@ class SignDialog(QDialog):
 
     def _mode_changed(self) -> None:
         digital = self.mode != PASSWORD_ONLY
-        self.p12_row.setVisible(self.mode == PKCS12)
-        self.token_row.setVisible(self.mode == TOKEN)
+        for widget in self.p12_row:
+            self.form.setRowVisible(widget, self.mode == PKCS12)
+        for widget in self.token_row:
+            self.form.setRowVisible(widget, self.mode == TOKEN)
         self.cert_button.setVisible(digital)
         self.cert_label.setVisible(digital)
         self.buttons.button(OK).setText(self.tr("Ký số") if digital else self.tr("Ký duyệt"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from pathlib import Path
+from pathlib import Path, PurePath, PureWindowsPath
 
 
 @dataclass(frozen=True)
@@ -46,17 +46,19 @@ SUGGESTIONS: tuple[Middleware, ...] = (
 )
 
 
-def windows_folders() -> list[Path]:
-    root = Path(os.environ.get("SYSTEMROOT", r"C:\Windows"))
+def windows_folders() -> list[PurePath]:
+    """System32 and SysWOW64 (written the Windows way even when shown on another system)."""
+    kind = Path if os.name == "nt" else PureWindowsPath
+    root = kind(os.environ.get("SYSTEMROOT", r"C:\Windows"))
     return [root / "System32", root / "SysWOW64"]
 
 
-def suggestions(folders: list[Path] | None = None) -> list[tuple[str, str, bool]]:
+def suggestions(folders: list[PurePath] | None = None) -> list[tuple[str, str, bool]]:
     """(label, full path, present on this PC) for every known DLL; present ones first."""
     folders = windows_folders() if folders is None else folders
     out = []
     for m in SUGGESTIONS:
-        found = next((f / m.dll for f in folders if (f / m.dll).is_file()), None)
+        found = next((f / m.dll for f in folders if Path(str(f / m.dll)).is_file()), None)
         path = found or (folders[0] / m.dll if folders else Path(m.dll))
         out.append((f"{m.ca}: {m.dll}", str(path), found is not None))
     return sorted(out, key=lambda item: not item[2])
