@@ -24,6 +24,7 @@ COMMAND_MODULES = (
     "cli.cmd_reports",
     "cli.cmd_import",
     "cli.cmd_trust",
+    "cli.cmd_server",
     "cli.cmd_email",
     "cli.cmd_sign",
     "cli.cmd_attach",

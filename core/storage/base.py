@@ -256,6 +256,15 @@ class SqlStore:
         ]
 
     # --- whole tables (moving a register between backends) ----------------------------------
+    def insert_rows(self, table: str, rows: list[dict]) -> None:
+        """Rows copied whole from another register (same column names); ``motcua migrate``."""
+        assert table in TABLES, table
+        if not rows:
+            return
+        cols = list(rows[0])
+        sql = f"INSERT INTO {table} ({', '.join(cols)}) VALUES ({', '.join(':' + c for c in cols)})"
+        self._many(sql, rows)
+
     def table_rows(self, table: str) -> Iterator[dict]:
         """Every row of one table in key order (``motcua migrate``, comparisons in tests)."""
         assert table in TABLES, table
