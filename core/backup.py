@@ -244,9 +244,7 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
         _fsync(partial)
         os.replace(partial, target)
     except sqlite3.Error as exc:
-        from core.db import describe_sqlite_error
-
-        raise DatabaseError(f"Sao lưu không thành công: {describe_sqlite_error(exc, folder)}") from exc
+        raise DatabaseError(f"Sao lưu không thành công: {_backup_failure(exc, db_path, folder)}") from exc
     except OSError as exc:
         raise DatabaseError(
             f"Sao lưu không thành công: không ghi được vào {folder} ({os_reason(exc)})."
@@ -259,6 +257,27 @@ def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
     prune(folder)
     copy_files_to_backup(db_path, target)  # the scans it names travel with it (core.attachments)
     return target
+
+
+def _backup_failure(exc: sqlite3.Error, db_path: Path, folder: Path) -> str:
+    """Why a copy failed, in Vietnamese: a full disk is named as such (which disk), never as
+    "data just typed was not saved" (a backup saves nothing typed)."""
+    from core.filesafety import full_disk
+
+    for place in (folder, db_path):
+        if reason := full_disk(place):
+            return (
+                f"{reason}. Bản sao dở dang đã được xóa; cơ sở dữ liệu đang dùng không bị ảnh hưởng. "
+                "Hãy giải phóng chỗ trống hoặc sao lưu sang ổ khác."
+            )
+    if "full" in str(exc).lower():
+        return (
+            f"ổ đĩa chứa {folder} đã đầy. Bản sao dở dang đã được xóa; cơ sở dữ liệu đang dùng "
+            "không bị ảnh hưởng. Hãy giải phóng chỗ trống hoặc sao lưu sang ổ khác."
+        )
+    from core.db import describe_sqlite_error
+
+    return describe_sqlite_error(exc, folder).replace("; dữ liệu vừa nhập chưa được lưu", "")
 
 
 def _stop_if_source_damaged(db_path: Path) -> None:

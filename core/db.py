@@ -206,6 +206,7 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         yield db
         return
     key = getattr(conn, "_motcua_key", None)
+    where = Path(key) if key is not None else None
     if key is not None:
         from core.dbcheck import refuse_writes_if_damaged
 
@@ -213,13 +214,13 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     try:
         conn.execute("BEGIN IMMEDIATE")
     except sqlite3.DatabaseError as exc:
-        raise DatabaseError(describe_sqlite_error(exc)) from exc
+        raise DatabaseError(describe_sqlite_error(exc, where)) from exc
     try:
         yield db
     except sqlite3.DatabaseError as exc:  # disk full, read-only file ...: a Vietnamese refusal
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise DatabaseError(describe_sqlite_error(exc)) from exc
+        raise DatabaseError(describe_sqlite_error(exc, where)) from exc
     except BaseException:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
@@ -229,13 +230,18 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
     except sqlite3.DatabaseError as exc:
         if conn.in_transaction:
             conn.execute("ROLLBACK")
-        raise DatabaseError(describe_sqlite_error(exc)) from exc
+        raise DatabaseError(describe_sqlite_error(exc, where)) from exc
 
 
 def describe_sqlite_error(exc: sqlite3.Error, path: Path | None = None) -> str:
     """A Vietnamese sentence for the SQLite failures a user can meet."""
     text = str(exc).lower()
     where = f" ({path})" if path else ""
+    if path is not None and ("full" in text or "i/o" in text):
+        from core.filesafety import full_disk
+
+        if reason := full_disk(path):
+            return f"Không ghi được: {reason}; dữ liệu vừa nhập chưa được lưu. Hãy giải phóng chỗ trống."
     if "full" in text:
         return "Ổ đĩa đã đầy hoặc cơ sở dữ liệu đã đạt giới hạn dung lượng; dữ liệu vừa nhập chưa được lưu."
     if "readonly" in text or "read-only" in text:

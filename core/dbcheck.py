@@ -133,6 +133,7 @@ def _start_background_check(path: Path) -> None:
     thread.start()
 
 
+_NO_ACCESS = "thư mục hoặc tệp chỉ đọc, hoặc không có quyền truy cập"
 _DAMAGE_WORDS = ("malformed", "not a database", "corrupt", "disk image", "encrypted")
 
 
@@ -141,7 +142,7 @@ def _failure(exc: sqlite3.Error) -> FileVerdict:
     if any(word in text for word in _DAMAGE_WORDS):
         return FileVerdict(False, f"tệp bị hỏng (chi tiết kỹ thuật: {exc})", damaged=True)
     if "readonly" in text or "read-only" in text or "unable to open" in text or "permission" in text:
-        return FileVerdict(False, "thư mục hoặc tệp chỉ đọc, hoặc không có quyền truy cập")
+        return FileVerdict(False, _NO_ACCESS)
     return FileVerdict(False, f"không đọc được tệp (chi tiết kỹ thuật: {exc})")
 
 
@@ -295,9 +296,22 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
             _start_background_check(path)
         return
     if not verdict.damaged:
+        from core.filesafety import full_disk
+
+        if reason := full_disk(path):  # SQLite says "disk I/O error": it could not make its -shm
+            raise DatabaseError(
+                f"Không mở được cơ sở dữ liệu {path}: {reason}; MotCua cần một ít chỗ trống trên ổ "
+                "đó để mở sổ, kể cả chỉ để xem. Dữ liệu trong tệp không bị thay đổi; hãy xóa bớt tệp "
+                "trên ổ này hoặc chép sổ sang ổ khác."
+            )
+        hint = (
+            "hãy nhờ quản trị cấp quyền ghi cho thư mục hoặc chép tệp sang thư mục có quyền ghi."
+            if verdict.problem == _NO_ACCESS
+            else "hãy thử lại; nếu vẫn lỗi, hãy nhờ quản trị kiểm tra ổ đĩa."
+        )
         raise DatabaseError(
             f"Không mở được cơ sở dữ liệu {path}: {verdict.problem}. Dữ liệu trong tệp không bị thay đổi; "
-            "hãy nhờ quản trị cấp quyền ghi cho thư mục hoặc chép tệp sang thư mục có quyền ghi."
+            + hint
         )
     from core.backup import newest_good_backup
 

@@ -16,6 +16,7 @@ import csv
 import errno
 import io
 import re
+import shutil
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -51,6 +52,28 @@ _OS_REASONS = {
 def os_reason(exc: OSError) -> str:
     """The operating system's reason in Vietnamese (``strerror`` is English on most machines)."""
     return _OS_REASONS.get(exc.errno or 0, f"lỗi hệ thống tệp, mã {exc.errno}")
+
+
+FULL_DISK_BYTES = 1024 * 1024  # less free than this: SQLite cannot even make its -wal/-shm
+
+
+def full_disk(path: str | Path) -> str:
+    """ "ổ đĩa chứa … đã đầy (còn … KB trống)" when the disk holding ``path`` is (nearly) full, else "".
+
+    SQLite reports a full disk as "disk I/O error" when it cannot grow its ``-shm`` file, and the
+    operating system's refusal may look like a permission problem: the free space says which.
+    ``statvfs`` only: no file is opened.
+    """
+    folder = Path(path).absolute()
+    while not folder.is_dir() and folder != folder.parent:
+        folder = folder.parent
+    try:
+        free = shutil.disk_usage(folder).free
+    except OSError:
+        return ""
+    if free >= FULL_DISK_BYTES:
+        return ""
+    return f"ổ đĩa chứa {folder} đã đầy (còn {free // 1024} KB trống)"
 
 
 def os_refusal(path: Path, exc: OSError) -> MotCuaError:
