@@ -78,11 +78,34 @@ def differences(old: Table, new: Table) -> list[str]:
     return out
 
 
-def snapshot_text(table: Table, agency_code: str) -> str:
-    """The stored ``reports.snapshot``: the ``--json`` table plus its cut-off and agency code."""
-    return json.dumps(
-        {**table.to_json(), "cutoff": to_db(table.cutoff), "agency_code": agency_code}, ensure_ascii=False
-    )
+def snapshot_text(table: Table, agency_code: str, heading: dict[str, str] | None = None) -> str:
+    """The stored ``reports.snapshot``: the ``--json`` table plus its cut-off and agency code, and
+    for a signed report the heading it prints (``heading_of``, frozen at sign-off)."""
+    data: dict[str, Any] = {**table.to_json(), "cutoff": to_db(table.cutoff), "agency_code": agency_code}
+    if heading:
+        data["heading"] = heading
+    return json.dumps(data, ensure_ascii=False)
+
+
+# What a report prints above and around its figures, taken from the settings. A signed report
+# keeps them in its snapshot: changing the ward's recipient or name later must not change a
+# report already signed (its fingerprint covers the figures; the heading is frozen beside them).
+HEADING_FIELDS = ("ward_name", "centre_name", "place_name", "report_to")
+
+
+def heading_of(settings: Any) -> dict[str, str]:
+    return {name: getattr(settings, name) or "" for name in HEADING_FIELDS}
+
+
+def printed_settings(report: Report, settings: Any) -> Any:
+    """The settings a report is printed with: today's for a draft, the frozen heading for a signed
+    report (older signed reports, from before the heading was kept, print today's)."""
+    import dataclasses
+
+    frozen = getattr(report, "heading", None)
+    if not (report.is_signed and frozen):
+        return settings
+    return dataclasses.replace(settings, **{k: v for k, v in frozen.items() if k in HEADING_FIELDS})
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from core.register import Register
 from core.report_snapshot import KEY_LABELS as KEY_LABELS
 from core.report_snapshot import LiveCheck as LiveCheck
 from core.report_snapshot import canonical_snapshot as canonical_snapshot
-from core.report_snapshot import check_live, differences, fingerprint_of, snapshot_text
+from core.report_snapshot import check_live, differences, fingerprint_of, heading_of, snapshot_text
 from core.report_snapshot import report_json as report_json
 from core.stats import Table, compute, table_from_json
 from core.text import nfc
@@ -76,6 +76,7 @@ class Report:
     fingerprint: str | None = None
     sent_at: datetime | None = None
     agency_code: str = ""  # the ward's code when the snapshot was taken (part of the fingerprint)
+    heading: dict[str, str] | None = None  # ward, centre, place, recipient as signed (frozen at sign-off)
     superseded_by: int | None = None  # the id of the newer version, if any (read from the table)
 
     @property
@@ -269,6 +270,7 @@ def sign(
         at = register.now()
         fp = report.computed_fingerprint()
         changes = {
+            "snapshot": snapshot_text(report.table, report.agency_code, heading_of(register.settings)),
             "status": SIGNED,
             "signed_at": to_db(at),
             "signed_by": user.login,
@@ -503,5 +505,6 @@ def _from_row(row: dict) -> Report:
         fingerprint=row["fingerprint"],
         sent_at=from_db(row["sent_at"]),
         agency_code=data.get("agency_code", ""),
+        heading=data.get("heading"),
         superseded_by=row["superseded_by"],
     )

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date
 
+from core.report_snapshot import printed_settings
 from core.reporting import Report
 from core.settings import Settings
 from core.stats import OUTCOME_FOOTNOTE, TOTAL_LABEL, DaySummary
@@ -69,7 +70,12 @@ def _left_heading(settings: Settings) -> list[tuple[str, bool]]:
 
 
 def report_workbook(report: Report, settings: Settings) -> bytes:
-    """The report as .xlsx bytes: sheet "Báo cáo" for people, sheet "Dữ liệu" for the roll-up."""
+    """The report as .xlsx bytes: sheet "Báo cáo" for people, sheet "Dữ liệu" for the roll-up.
+
+    A signed report prints the heading frozen in its snapshot (ward, centre, place, recipient),
+    not today's settings: what the vice-chair signed does not change afterwards.
+    """
+    settings = printed_settings(report, settings)
     table = report.table
     wb, ws = new_workbook(f"Báo cáo {TITLE.lower()} {table.period.short}", REPORT_SHEET)
     set_table_widths(ws, label_width([r.field for r in table.rows]))
