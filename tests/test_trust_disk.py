@@ -45,8 +45,8 @@ def test_full_disk_refuses_cleanly_and_keeps_everything_saved(register, clerk, d
     assert register.store.existing_codes(saved) == set(saved)
     # other changes are refused the same way, and the chain stays whole
     with pytest.raises(DatabaseError, match="đầy"):
-        for n in range(50):
-            register.add_difficulty(clerk, "Vướng mắc " + "y" * 3000 + str(n))
+        for n in range(200):  # a difficulty holds at most 2000 characters
+            register.add_difficulty(clerk, "Vướng mắc " + "y" * 1900 + str(n))
     assert verify(register.store.db).ok
     # a backup to a folder on a healthy disk still works, and the register recovers with space
     conn.execute("PRAGMA max_page_count = 1073741823")
