@@ -93,7 +93,9 @@ def _root(cn: str, label: str) -> Issued:
     return Issued(key, cert)
 
 
-def _leaf(root: Issued, label: str, cn: str, start: datetime, end: datetime, title: str) -> Issued:
+def _leaf(
+    root: Issued, label: str, cn: str, start: datetime, end: datetime, title: str, tsa: bool = False
+) -> Issued:
     key = _key(label)
     cert = (
         x509.CertificateBuilder()
@@ -109,7 +111,12 @@ def _leaf(root: Issued, label: str, cn: str, start: datetime, end: datetime, tit
             x509.KeyUsage(True, True, False, False, False, False, False, False, False),
             critical=True,
         )
-        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.EMAIL_PROTECTION]), critical=False)
+        .add_extension(
+            x509.ExtendedKeyUsage(
+                [ExtendedKeyUsageOID.TIME_STAMPING if tsa else ExtendedKeyUsageOID.EMAIL_PROTECTION]
+            ),
+            critical=tsa,  # RFC 3161: a TSA certificate's only, critical, extended key usage
+        )
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(root.key.public_key()), critical=False
         )
@@ -126,6 +133,7 @@ class ThrowawayCA:
     expired: Issued
     not_yet: Issued
     stranger: Issued
+    tsa: Issued  # a time-stamping server's certificate, from the trusted root
 
     def trust_dir(self, folder: Path, der: bool = False) -> Path:
         """A folder holding only the trusted root (PEM, or DER with ``der``), as the city keeps it."""
@@ -151,6 +159,7 @@ def throwaway_ca() -> ThrowawayCA:
         expired=_leaf(root, "expired", vinh, _utc(2024), _utc(2025, 12, 31), title),
         not_yet=_leaf(root, "not-yet", vinh, _utc(2027, 6, 1), _utc(2029), title),
         stranger=_leaf(stranger_root, "stranger", vinh, _utc(2026), _utc(2028, 12, 31), title),
+        tsa=_leaf(root, "tsa", "Máy chủ dấu thời gian thử nghiệm", _utc(2020), _utc(2035), "", tsa=True),
     )
 
 
@@ -199,3 +208,54 @@ def november_draft(register, clerk, clock):
         highlights="Tiếp nhận 100% hồ sơ trực tuyến đúng quy trình.",
         proposals="Đề nghị thành phố cấp thêm 01 máy quét hai mặt.",
     )
+
+
+# --- a time-stamping server on loopback (RFC 3161 over HTTP) ------------------------------------
+class LoopbackTSA:
+    """A real HTTP time-stamping server on 127.0.0.1 answering with pyHanko's DummyTimeStamper
+    (signed by the test CA's TSA certificate, at a fixed time): the B-T signature's HTTP request,
+    response parsing and validation all run for real; only the server's signing is a test double."""
+
+    def __init__(self, at: datetime):
+        import threading
+        from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+        from asn1crypto import keys as asn1_keys
+        from asn1crypto import tsp
+        from asn1crypto import x509 as asn1_x509
+        from pyhanko.sign.timestamps.dummy_client import DummyTimeStamper
+
+        ca = throwaway_ca()
+        key_der = ca.tsa.key.private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        stamper = DummyTimeStamper(
+            tsa_cert=asn1_x509.Certificate.load(ca.tsa.cert_der()),
+            tsa_key=asn1_keys.PrivateKeyInfo.load(key_der),
+            fixed_dt=at,
+        )
+        self.requests = 0
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):  # noqa: N802 - http.server's API
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                answer = stamper.request_tsa_response(tsp.TimeStampReq.load(body)).dump()
+                owner.requests += 1
+                self.send_response(200)
+                self.send_header("Content-Type", "application/timestamp-reply")
+                self.send_header("Content-Length", str(len(answer)))
+                self.end_headers()
+                self.wfile.write(answer)
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/tsa"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.thread.start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()

@@ -269,3 +269,43 @@ def test_hostile_inputs_to_the_verifier_never_raise(trust):
         verdict = verify_pdf(data, trust, "x.pdf")
         assert not verdict.ok and verdict.problems
     assert SNAPSHOT_FILE.endswith(".json")
+
+
+def test_with_a_time_stamping_server_the_signature_is_b_t(register, admin, draft, p12, trust, tmp_path):
+    from datetime import timedelta
+
+    from tests.signing_ca import LoopbackTSA
+
+    tsa = LoopbackTSA(register.now() + timedelta(seconds=3))
+    try:
+        register.update_settings(admin, tsa_url=tsa.url)
+        done = sign_digitally(register, draft.id, "phochutich", PASSWORD, Pkcs12Source(p12), P12_PASSPHRASE)
+    finally:
+        tsa.close()
+    assert tsa.requests >= 1 and done.level == "PAdES B-T"  # pyHanko asks once more to size the signature
+    verdict = verify_pdf(done.pdf, trust, "bt.pdf")
+    assert verdict.ok, verdict.problems
+    assert verdict.level == "PAdES B-T" and verdict.timestamp_at == done.report.signed_at + timedelta(
+        seconds=3
+    )
+    out = pdfsig(done.path)
+    assert "Signature is Valid." in out and "Total document signed" in out, out
+    # a timestamp from a server the city does not trust is named
+    only_stranger = load_trust_roots(_folder_with(tmp_path / "la", throwaway_ca().stranger_root.cert_pem()))
+    assert not verify_pdf(done.pdf, only_stranger, "bt.pdf").ok
+
+
+def test_a_time_stamping_server_that_is_down_leaves_the_draft(register, admin, draft, p12):
+    from reports.signing.pades import SigningError
+
+    register.update_settings(admin, tsa_url="http://127.0.0.1:9/khong-co")
+    with pytest.raises(SigningError, match="Không lấy được dấu thời gian từ máy chủ http://127.0.0.1:9"):
+        sign_digitally(register, draft.id, "phochutich", PASSWORD, Pkcs12Source(p12), P12_PASSPHRASE)
+    report = rp.get(register, draft.id)
+    assert not report.is_signed and not signed_path(register, report).exists()
+
+
+def _folder_with(folder: Path, pem: bytes) -> Path:
+    folder.mkdir()
+    (folder / "goc.pem").write_bytes(pem)
+    return folder

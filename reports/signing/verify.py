@@ -21,7 +21,7 @@ from __future__ import annotations
 import io
 import logging
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +37,7 @@ log = logging.getLogger("motcua.signing")
 for _name in ("pyhanko", "pyhanko_certvalidator"):  # their tracebacks go to the log file, not the terminal
     logging.getLogger(_name).addHandler(logging.NullHandler())
 ROOT_SUFFIXES = (".pem", ".crt", ".cer", ".der")
+CLOCK_SLACK = timedelta(minutes=5)  # PC clocks drift; a signing time further ahead is refused
 MAX_ROOT_BYTES = 200_000
 
 
@@ -214,7 +215,7 @@ def _verify(data: bytes, roots: list | None, verdict: Verdict, now: datetime) ->
         if verdict.timestamp_at != moment:
             moment = verdict.timestamp_at
             status = validate(moment)
-    if to_local(moment) > to_local(now):
+    if to_local(moment) > to_local(now) + CLOCK_SLACK:
         verdict.problems.append(f"thời điểm ký {to_local(moment):%H:%M %d/%m/%Y} ở tương lai")
     if not status.intact:
         verdict.problems.append("chữ ký không còn nguyên vẹn: nội dung tệp đã bị thay đổi sau khi ký")
