@@ -309,3 +309,12 @@ def _folder_with(folder: Path, pem: bytes) -> Path:
     folder.mkdir()
     (folder / "goc.pem").write_bytes(pem)
     return folder
+
+
+def test_a_signed_reports_pdf_keeps_the_heading_it_was_signed_with(register, admin, draft, p12):
+    done = sign_digitally(register, draft.id, "phochutich", PASSWORD, Pkcs12Source(p12), P12_PASSPHRASE)
+    register.update_settings(admin, ward_name="UBND phường Mới Đổi Tên", report_to="Sở Nội vụ")
+    again = report_pdf(rp.get(register, done.report.id), register.settings)
+    text = page_text(again)
+    assert "UBND PHƯỜNG TÂY HỒ" in text and "Văn phòng UBND thành phố Hà Nội" in text
+    assert "Mới Đổi Tên" not in text and embedded_snapshot(again)["ward_name"] == "UBND phường Tây Hồ"

@@ -35,7 +35,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from core.report_snapshot import canonical_snapshot
+from core.report_snapshot import canonical_snapshot, printed_settings
 from core.reporting import Report
 from core.settings import Settings
 from core.stats import KEYS, OUTCOME_FOOTNOTE, TOTAL_LABEL, Figures
@@ -119,6 +119,7 @@ def _p(text: str, **kw) -> Paragraph:
 
 def snapshot_of(report: Report, settings: Settings) -> dict[str, Any]:
     """What the PDF carries for machines: who, which period and version, the sign-off, the figures."""
+    settings = printed_settings(report, settings)
     table = report.table.to_json()
     return {
         "motcua_report": SNAPSHOT_VERSION,
@@ -137,6 +138,7 @@ def snapshot_of(report: Report, settings: Settings) -> dict[str, Any]:
 def render_report(report: Report, settings: Settings) -> RenderedReport:
     """The report's PDF (unsigned) and the spot reserved for the vice-chair's visible signature."""
     register_fonts()
+    settings = printed_settings(report, settings)  # a signed report: the heading it was signed with
     buffer = io.BytesIO()
     period = report.table.period
     doc = SimpleDocTemplate(
