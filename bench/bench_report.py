@@ -7,7 +7,8 @@ and their ratio; then the end-of-day summary. The database is built once through
 
     .venv/bin/python bench/bench_report.py [--db PATH] [--dossiers N] [--repeat K] [--rebuild]
 
-Default path: ``/tmp/motcua-bench-report-<N>.sqlite3``. The spread is two years of counter work
+Default path: ``motcua-bench-report-<N>.sqlite3`` in the system's temporary folder. The spread is
+two years of counter work
 up to 22/11/2026 (working days, office hours), fields weighted as at a ward counter, channels
 online/direct/post, about 3 % of dossiers with a supplement pause (some still awaiting), a few
 percent refused/withdrawn/stopped, late and early results, and the recent weeks still open.
@@ -20,6 +21,7 @@ import json
 import random
 import sqlite3
 import sys
+import tempfile
 import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -224,7 +226,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
-    path = args.db or Path(f"/tmp/motcua-bench-report-{args.dossiers}.sqlite3")
+    path = args.db or Path(tempfile.gettempdir()) / f"motcua-bench-report-{args.dossiers}.sqlite3"
     if args.rebuild or not path.exists():
         for extra in ("", "-wal", "-shm"):
             Path(f"{path}{extra}").unlink(missing_ok=True)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import sqlite3
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from datetime import date, timedelta
@@ -41,7 +42,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--versions", type=int, default=300, help="reports in the list")
     args = parser.parse_args()
-    path = Path(f"/tmp/motcua-bench-report-object-{args.dossiers}.sqlite3")
+    path = Path(tempfile.gettempdir()) / f"motcua-bench-report-object-{args.dossiers}.sqlite3"
     for extra in ("", "-wal", "-shm"):
         Path(f"{path}{extra}").unlink(missing_ok=True)
     t0 = time.perf_counter()
