@@ -72,3 +72,39 @@ def cmd_info(ctx: CliContext, args: argparse.Namespace) -> int:
     print(f"Máy chủ: {store.target}")
     print(f"Số hồ sơ: {store.dossier_count()}")
     return 0
+
+
+def server_backup(ctx: CliContext, args: argparse.Namespace, folder: Path) -> int:
+    """``motcua backup`` on a server register: pg_dump, checked, same retention."""
+    from core.storage.postgres import backup as pg_backup
+
+    url = ctx.register.store.url
+    if args.list:
+        for info in pg_backup.list_dumps(folder):
+            print(f"{info.taken_at:%d/%m/%Y %H:%M:%S}  {info.size / 1e6:8.2f} MB  {info.path}")
+        return 0
+    path = pg_backup.backup_now(url, folder)
+    print(f"Đã sao lưu máy chủ và kiểm tra bản sao (pg_restore --list): {path}")
+    return 0
+
+
+def server_restore(ctx: CliContext, args: argparse.Namespace) -> int:
+    """``motcua restore FILE.dump`` on a server register: an admin's act; the current state is
+    dumped first (kept aside), then the dump replaces the tables in one transaction."""
+    from core import users as users_mod
+    from core.model import Role
+    from core.storage.postgres import backup as pg_backup
+
+    admin = ctx.actor()
+    users_mod.require(admin, Role.ADMIN, action="khôi phục dữ liệu")
+    store = ctx.register.store
+    url, target = store.url, store.target
+    aside = pg_backup.backup_now(url, Path(args.file).resolve().parent, prefix="truoc-khoi-phuc-")
+    ctx.close()  # the restore drops and re-creates the tables: no open transaction of ours
+    pg_backup.restore(Path(args.file), url)
+    ctx.register.record_admin_action(
+        admin, "restore", "register", Path(args.file).name, {"from": str(args.file), "kept_aside": str(aside)}
+    )
+    print(f"Đã khôi phục {target} từ {args.file}.")
+    print(f"Dữ liệu trước khi khôi phục được giữ lại tại: {aside}")
+    return 0

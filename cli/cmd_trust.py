@@ -77,6 +77,10 @@ def _backup_dir(ctx: CliContext, args: argparse.Namespace) -> Path:
 
 def cmd_backup(ctx: CliContext, args: argparse.Namespace) -> int:
     folder = _backup_dir(ctx, args)
+    if ctx.on_server:
+        from cli.cmd_server import server_backup
+
+        return server_backup(ctx, args, folder)
     if args.list:
         backup_mod.backup_folder(folder, create=False)  # a missing folder (unplugged disk) is said
         for info in backup_mod.list_backups(folder):
@@ -88,6 +92,10 @@ def cmd_backup(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def cmd_restore(ctx: CliContext, args: argparse.Namespace) -> int:
+    if ctx.on_server:
+        from cli.cmd_server import server_restore
+
+        return server_restore(ctx, args)
     admin = ctx.restore_admin(Path(args.file))  # an admin's password, before anything moves
     ctx.close()  # never hold the file open while it is being replaced
     aside = backup_mod.restore(Path(args.file), ctx.db_path)
