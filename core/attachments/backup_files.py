@@ -54,6 +54,8 @@ def referenced_hashes(db_file: str | Path) -> set[str]:
 
 def copy_files_to_backup(db_path: str | Path, backup_file: str | Path) -> int:
     """Copy the scans ``backup_file`` names into the backup folder's ``tep``; returns how many."""
+    if not Path(backup_file).is_file():  # retention already removed it (two backups in one second)
+        return 0
     hashes = referenced_hashes(backup_file)
     if not hashes:
         return 0
