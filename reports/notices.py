@@ -411,6 +411,7 @@ def render_stop_notice(
     agency = settings.ward_name or DOTS
     office = settings.centre_name or DOTS
     province = [("r", " (mã trên hệ thống của tỉnh: "), ("b", d.province_code), ("r", ")")]
+    after = [("r", "Về hồ sơ và phí, lệ phí: "), ("b" if aftermath else "r", aftermath or STOP_AFTERMATH)]
     sheet.add(
         body(p, labelled("Kính gửi", d.applicant), align="center"),
         body(p, labelled("Số định danh cá nhân/tổ chức", d.id_number)),
@@ -436,7 +437,7 @@ def render_stop_notice(
             ],
             first=p.body * 2,
         ),  # fmt: skip
-        body(p, labelled("Về hồ sơ và phí, lệ phí", aftermath or STOP_AFTERMATH), first=p.body * 2),
+        body(p, after, first=p.body * 2),
         body(p, f"Xin thông báo để {a.you} được biết./.", first=p.body * 2),
     )
     _head_signature(sheet, p, signer_name)

@@ -25,18 +25,18 @@ from reports.layout import Para, Sheet, text_width
 
 # (title, width in mm on A4 landscape, xlsx width in characters, kind) kind: text | int | date | moment
 COLUMNS_2025 = (
-    ("STT", 9, 6, "int"),
-    ("Mã hồ sơ", 30, 26, "text"),
-    ("Tên TTHC", 34, 30, "text"),
-    ("Tên cá nhân, tổ chức", 30, 26, "text"),
-    ("Địa chỉ, số điện thoại", 34, 32, "text"),
-    ("Cơ quan chủ trì giải quyết", 22, 20, "text"),
-    ("Nhận hồ sơ (ngày, giờ)", 18, 16, "moment"),
-    ("Hẹn trả kết quả (ngày, giờ)", 18, 16, "moment"),
-    ("Trả kết quả (ngày, giờ)", 18, 16, "moment"),
-    ("Phương thức nhận kết quả (tại Bộ phận Một cửa / bưu chính / trực tuyến)", 22, 18, "text"),
+    ("STT", 9, 5, "int"),
+    ("Mã hồ sơ", 30, 23, "text"),
+    ("Tên TTHC", 34, 24, "text"),
+    ("Tên cá nhân, tổ chức", 30, 20, "text"),
+    ("Địa chỉ, số điện thoại", 34, 26, "text"),
+    ("Cơ quan chủ trì giải quyết", 22, 14, "text"),
+    ("Nhận hồ sơ (ngày, giờ)", 18, 15, "moment"),
+    ("Hẹn trả kết quả (ngày, giờ)", 18, 15, "moment"),
+    ("Trả kết quả (ngày, giờ)", 18, 15, "moment"),
+    ("Phương thức nhận kết quả (tại Bộ phận Một cửa / bưu chính / trực tuyến)", 22, 16, "text"),
     ("Ký nhận", 14, 12, "text"),
-    ("Ghi chú", 16, 20, "text"),
+    ("Ghi chú", 16, 16, "text"),
 )
 COLUMNS_2018 = (
     ("TT", 8, 6, "int"),
@@ -251,7 +251,7 @@ def write_register_xlsx(
             if kind in ("date", "moment") and value is not None:
                 ws.cell(r, i).number_format = DATE_FORMAT if kind == "date" else MOMENT_FORMAT
         tallest = max(
-            xk.lines_needed(v, c[2], size) if c[3] == "text" else (2 if c[3] == "moment" else 1)
+            xk.lines_needed(v, c[2], size) if c[3] == "text" else 1
             for v, c in zip(row.values, columns, strict=True)
         )
         ws.row_dimensions[r].height = xk.height_for(tallest, size)
