@@ -73,7 +73,7 @@ def appearance_pdf(name: str, title: str, at: datetime, issuer: str, timestamped
         ("b", 8.5, f"Người ký: {name}"),
         ("r", 7.5, f"Chức vụ: {title}" if title else ""),
         ("r", 7.5, f"Thời gian ký: {to_local(at):%H:%M:%S ngày %d/%m/%Y}"),
-        ("i", 7, f"Chứng thư số do {issuer} cấp" + (" · có dấu thời gian" if timestamped else "")),
+        ("r", 7, f"Chứng thư số do {issuer} cấp" + (" · có dấu thời gian" if timestamped else "")),
     ]
     y = h - 24
     for style, size, text in lines:
