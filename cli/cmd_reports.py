@@ -14,6 +14,7 @@ import os
 import sys
 from pathlib import Path
 
+from cli import cmd_sign
 from cli.context import CliContext
 from core import reporting as rp
 from core.errors import MotCuaError, ValidationError
@@ -64,6 +65,7 @@ def add_commands(sub) -> None:
     a.add_argument("id", type=int)
     a.add_argument("--user", dest="signer", metavar="TÊN_ĐĂNG_NHẬP", help="Phó Chủ tịch ký duyệt")
     a.set_defaults(handler=cmd_report_sign)
+    cmd_sign.add_key_options(a)  # --pkcs12 / --pkcs11-lib: the digital signature (cli/cmd_sign.py)
 
     a = rsub.add_parser("send", help="gửi báo cáo đã ký qua máy chủ thư, hoặc lưu tệp .eml")
     a.add_argument("id", type=int)
@@ -83,6 +85,7 @@ def add_commands(sub) -> None:
     a = rsub.add_parser("mark-sent", help="đánh dấu đã gửi (đã gửi tệp .eml bằng chương trình thư)")
     a.add_argument("id", type=int)
     a.set_defaults(handler=cmd_report_mark_sent)
+    cmd_sign.add_report_actions(rsub)  # report pdf
 
     p = sub.add_parser("day-summary", help="tổng hợp cuối ngày: số liệu và vướng mắc trong ngày")
     p.add_argument("--date", dest="day", metavar="NGÀY", help="ngày (mặc định hôm nay)")
@@ -96,8 +99,12 @@ def add_commands(sub) -> None:
     p = sub.add_parser(
         "consolidate", help="tổng hợp báo cáo của các phường (tệp Excel) thành bảng của thành phố"
     )
-    p.add_argument("files", nargs="+", metavar="TỆP.xlsx")
+    p.add_argument("files", nargs="+", metavar="TỆP.xlsx|TỆP.pdf")
     p.add_argument("--out", required=True, metavar="TỆP.xlsx")
+    p.add_argument("--trust", metavar="THƯ_MỤC", help="thư mục chứng thư gốc tin cậy (kiểm tra PDF ký số)")
+    p.add_argument("--require-signature", action="store_true", help="loại phường không có tệp PDF ký số")
+    p.add_argument("--issuer", default="", help="cơ quan tổng hợp, in ở góc trái (UBND thành phố Hà Nội)")
+    p.add_argument("--place", default="", help="địa danh ở dòng ngày tháng")
     p.set_defaults(handler=cmd_consolidate)
 
 
@@ -357,11 +364,14 @@ def cmd_consolidate(ctx: CliContext, args: argparse.Namespace) -> int:
     from reports.consolidate import consolidate, write_city_workbook
 
     out = _xlsx_path(Path(args.out))
-    result = consolidate([Path(f) for f in args.files])
+    roots, issuer, place = cmd_sign.consolidate_options(ctx, args)
+    result = consolidate(
+        [Path(f) for f in args.files], trust_roots=roots, require_signature=args.require_signature
+    )
     if not result.accepted:
         print(result.message(), file=sys.stderr)
         raise MotCuaError("Không có báo cáo hợp lệ nào để tổng hợp; chưa ghi tệp.")
-    write_city_workbook(result, out)
+    write_city_workbook(result, out, issuer=issuer, place=place)
     print(result.message())
     print(f"Đã ghi {out}")
     return 0
