@@ -131,13 +131,17 @@ def main(argv: list[str] | None = None) -> int:
 
         return open_window(args)
     from cli.context import CliContext
+    from core.logsetup import start_command_log
 
+    log = start_command_log(args)  # the log file (personal data scrubbed) and the excepthook
     ctx = CliContext(args)
     try:
         code = int(args.handler(ctx, args) or 0)
         sys.stdout.flush()  # a closed pipe shows here, inside the handling below, not at exit
+        log.info("Xong (mã thoát %d)", code)
         return code
     except MotCuaError as exc:
+        log.warning("Từ chối: %s", exc.message)
         print(f"Lỗi: {exc.message}", file=sys.stderr)
         return 2
     except sqlite3.Error as exc:

@@ -8,8 +8,23 @@ import sqlite3
 import pytest
 
 from core.errors import ValidationError
-from core.logsetup import format_error_details, scrub, setup_logging, user_message
+from core.logsetup import (
+    forget_personal,
+    format_error_details,
+    remember_personal,
+    scrub,
+    setup_logging,
+    user_message,
+)
 from tests.helpers import make_form
+
+
+@pytest.fixture(autouse=True)
+def nothing_remembered():
+    """Values remembered by earlier commands in this process would hide what the patterns do."""
+    forget_personal()
+    yield
+    forget_personal()
 
 
 @pytest.fixture
@@ -89,3 +104,45 @@ def test_user_messages_are_vietnamese():
     assert "ổ đĩa đã đầy" in full and "No space" not in full
     assert "lỗi không mong đợi" in user_message(KeyError("boom"))
     assert user_message(ValidationError("Email", "sai")) == "Email: sai"
+
+
+@pytest.mark.parametrize(
+    ("text", "secret", "marker"),
+    [
+        ("Tiếp nhận cho NGUYỄN VĂN AN hôm nay", "NGUYỄN VĂN AN", "[họ tên]"),
+        ("nguoi nop: NGUYEN VAN AN", "NGUYEN VAN AN", "[họ tên]"),
+        ("nguoi nop: Tran Thi Ha, da tra", "Tran Thi Ha", "[họ tên]"),
+        ("Người nộp Giàng A Pháo, bản Lả", "Giàng A Pháo", "[họ tên]"),
+        ("Người nộp Lò Văn Puôn", "Lò Văn Puôn", "[họ tên]"),
+        ("Người nộp H'Hen Niê", "H'Hen Niê", "[họ tên]"),
+        ("Người nộp Ksor Y Tlam", "Ksor Y Tlam", "[họ tên]"),
+        ("CCCD 001 190 012 345 đã kiểm tra", "001 190 012 345", "[số định danh]"),
+        ("CCCD 001.190.012.345", "001.190.012.345", "[số định danh]"),
+        ("hộ chiếu C1234567 còn hạn", "C1234567", "[số hộ chiếu]"),
+        ("gọi (091) 234-5678 sau 17 giờ", "234-5678", "[số điện thoại]"),
+        ("máy bàn (024) 3825 1234", "3825 1234", "[số điện thoại]"),
+        ("ở Số 12 Âu Cơ, phường Tây Hồ", "12 Âu Cơ", "[địa chỉ]"),
+        ("ở so 12 Au Co, phuong Tay Ho", "12 Au Co", "[địa chỉ]"),
+        ("ở 45/12 Trần Hưng Đạo", "45/12", "[địa chỉ]"),
+        ("ở ngõ 5 Phan Đình Phùng", "Phan Đình Phùng", "[địa chỉ]"),
+        ("ở thôn Nà Luông, xã Mường Lống", "Nà Luông", "[địa chỉ]"),
+    ],
+)
+def test_scrubber_catches_what_it_used_to_miss(text, secret, marker):
+    cleaned = scrub(text)
+    assert secret not in cleaned and marker in cleaned, cleaned
+
+
+def test_scrubber_keeps_what_support_needs():
+    text = (
+        "Hồ sơ H56-261123-0001 lệ phí 50000 đồng, 12 hồ sơ, lúc 17:00 ngày 23/11/2026; "
+        "sao lưu motcua-2026-11-23_170000.sqlite3 (184320 byte)"
+    )
+    assert scrub(text) == text
+
+
+def test_values_typed_in_are_never_logged_in_any_form():
+    remember_personal("Mùa Thị Dợ", "(0203) 3456 789")
+    cleaned = scrub("Tìm MUA THI DO, mùa thị dợ hoặc Mùa Thị Dợ; số 02033456789")
+    assert "MUA THI DO" not in cleaned and "Mùa Thị Dợ" not in cleaned and "02033456789" not in cleaned
+    assert cleaned.count("[dữ liệu cá nhân]") >= 3
