@@ -60,11 +60,14 @@ def send_report(
     settings = register.settings
 
     def build() -> EmailMessage:
+        from core.indicators import compute as compute_indicators
         from reports.signing.stored import load_signed
 
-        workbook = report_workbook(report, settings)
+        ward_indicators = compute_indicators(register, report.period)  # the ward's own, beside the report
+        workbook = report_workbook(report, settings, ward_indicators)
         pdf = load_signed(register, report)  # the digitally signed PDF, when the vice-chair made one
-        return report_message(report, settings, workbook, report_filename(report, settings), pdf=pdf)
+        name = report_filename(report, settings)
+        return report_message(report, settings, workbook, name, pdf=pdf, indicators=ward_indicators)
 
     def log(method: str, to: str, error: str) -> rp.SendRecord:
         return rp.record_send(register, user, report_id, method, to, not error, error)

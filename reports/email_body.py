@@ -11,10 +11,13 @@ from __future__ import annotations
 
 from html import escape
 
+from core.indicators import Indicators
 from core.reporting import Report
 from core.settings import Settings
 from core.stats import TOTAL_LABEL, DaySummary, Figures
 from core.timeutil import fmt_vn, to_local
+from reports.indicators_table import TITLE as INDICATORS_TITLE
+from reports.indicators_table import indicator_lines, indicators_html
 
 FOOTER = "Thư được gửi từ phần mềm MotCua (sổ tiếp nhận và trả kết quả hồ sơ TTHC)."
 # Old HTML attributes rather than a style on every cell: every mail client honours them and
@@ -81,8 +84,10 @@ def _signature(settings: Settings) -> list[str]:
     return [x for x in (*lines, contact) if x]
 
 
-def report_bodies(report: Report, settings: Settings) -> tuple[str, str]:
-    """(plain text, HTML) of the report e-mail."""
+def report_bodies(
+    report: Report, settings: Settings, indicators: Indicators | None = None
+) -> tuple[str, str]:
+    """(plain text, HTML) of the report e-mail; with ``indicators``, the ward's indicators too."""
     table = report.table
     intro = (
         f"{settings.ward_name} gửi báo cáo tình hình, kết quả giải quyết thủ tục hành chính, "
@@ -106,6 +111,8 @@ def report_bodies(report: Report, settings: Settings) -> tuple[str, str]:
             )
     for label, note in notes:
         text += ["", f"{label}:", note]
+    if indicators is not None:
+        text += ["", f"{INDICATORS_TITLE}:", *[f"- {line}" for line in indicator_lines(indicators)]]
     text += ["", sign] + ([fingerprint] if fingerprint else [])
     text += ["", "Trân trọng.", "", *_signature(settings), "", FOOTER]
 
@@ -120,6 +127,8 @@ def report_bodies(report: Report, settings: Settings) -> tuple[str, str]:
     for label, note in notes:
         body = "<br>".join(escape(x) for x in note.splitlines())
         html.append(f"<p><b>{escape(label)}:</b><br>{body}</p>")
+    if indicators is not None:
+        html.append(indicators_html(indicators))
     html.append(f"<p>{escape(sign)}" + (f"<br><small>{escape(fingerprint)}</small>" if fingerprint else ""))
     html.append("</p><p>Trân trọng.</p>")
     html.append("<p>" + "<br>".join(escape(x) for x in _signature(settings)) + "</p>")

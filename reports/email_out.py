@@ -101,6 +101,7 @@ def report_message(
     allow_draft: bool = False,
     pdf: bytes | None = None,
     pdf_name: str = "",
+    indicators=None,
 ) -> EmailMessage:
     """The report as an e-mail to ``settings.recipients``, the workbook attached.
 
@@ -110,7 +111,7 @@ def report_message(
     """
     if not report.is_signed and not allow_draft:
         raise SendError("Báo cáo chưa được Phó Chủ tịch ký duyệt nên chưa gửi được.")
-    text, html = report_bodies(report, settings)
+    text, html = report_bodies(report, settings, indicators)  # indicators: core.indicators
     extra = [(pdf, PDF_TYPE, _attachment_name(pdf_name or filename, ".pdf"))] if pdf else []
     return _message(settings, report_subject(settings, report), text, html, workbook, filename, now, extra)
 

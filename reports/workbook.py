@@ -12,6 +12,7 @@ import re
 import unicodedata
 from datetime import date
 
+from core.indicators import Indicators
 from core.report_snapshot import printed_settings
 from core.reporting import Report
 from core.settings import Settings
@@ -20,6 +21,7 @@ from core.timeutil import now as local_now
 from core.timeutil import to_local
 from reports.common import DOTS, place_date, vn_moment
 from reports.datasheet import SHEET_NAME, data_rows, write_datasheet
+from reports.indicators_table import write_indicators
 from reports.xlsxkit import (
     LAST_COL,
     RED,
@@ -69,11 +71,13 @@ def _left_heading(settings: Settings) -> list[tuple[str, bool]]:
     return lines
 
 
-def report_workbook(report: Report, settings: Settings) -> bytes:
+def report_workbook(report: Report, settings: Settings, indicators: Indicators | None = None) -> bytes:
     """The report as .xlsx bytes: sheet "Báo cáo" for people, sheet "Dữ liệu" for the roll-up.
 
     A signed report prints the heading frozen in its snapshot (ward, centre, place, recipient),
-    not today's settings: what the vice-chair signed does not change afterwards.
+    not today's settings: what the vice-chair signed does not change afterwards. With
+    ``indicators``, the ward's service indicators follow as a short second table
+    (``reports.indicators_table``), computed when the file is made, outside the signed figures.
     """
     settings = printed_settings(report, settings)
     table = report.table
@@ -104,6 +108,8 @@ def report_workbook(report: Report, settings: Settings) -> bytes:
         put(ws, r, 1, f"{heading}:", to_col=LAST_COL, fnt=font(bold=True))
         text_row(ws, r + 1, (text or "").strip() or NOTHING)
         r += 2
+    if indicators is not None:
+        r = write_indicators(ws, r + 1, indicators)
     _sign_off(ws, r + 1, report)
     ws.freeze_panes = ws.cell(row=first, column=3)
     print_setup(ws, f"{top}:{first - 1}")

@@ -384,9 +384,12 @@ class PeriodReportTab(QWidget):
         if not path:
             return
         target = Path(path) if path.lower().endswith(".xlsx") else Path(path + ".xlsx")
+        from core.indicators import compute as compute_indicators
+
+        ward_indicators = compute_indicators(self.register, report.period)  # on this thread's connection
 
         def work():
-            target.write_bytes(report_workbook(report, settings))
+            target.write_bytes(report_workbook(report, settings, ward_indicators))
             return target
 
         Task(self, work).success(
