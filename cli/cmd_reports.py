@@ -189,7 +189,10 @@ def write_workbook(register, report: rp.Report, path: Path) -> Path:
     from reports.workbook import report_workbook
 
     path = _xlsx_path(path)
-    path.write_bytes(report_workbook(report, register.settings))
+    from core.indicators import compute as compute_indicators
+
+    ward_indicators = compute_indicators(register, report.period)  # the short second table
+    path.write_bytes(report_workbook(report, register.settings, ward_indicators))
     return path
 
 
