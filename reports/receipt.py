@@ -241,13 +241,10 @@ def render_receipt(
     """
     count = max(1, copies if copies is not None else (settings.receipt_copies or 2))
     number_text = str(number or "")
-    p = fitting_paper(paper(paper_name or settings.receipt_paper), dossier, settings, fee_text)
+    # measured first (while choosing the size), so the foot can say "trang 1/2" on page 1
+    p, measured = _fit(paper(paper_name or settings.receipt_paper), dossier, settings, fee_text)
     pages = _Pages(p, dossier, reprint, count)
-    # measured first, so the foot line can say "trang 1/2" on the first page
-    measure = MeasureSurface()
-    one = Sheet(measure, p.size, p.margins, on_page=_Pages(p, dossier, reprint, 1))
-    draw_receipt(one, p, dossier, settings, fee_text, number_text)
-    pages.totals = [measure.pages] * count
+    pages.totals = [measured] * count
     surface = pdf_surface(p, f"{TITLE} - {dossier.code}", settings, subject=subject("receipt", settings))
     sheet = Sheet(surface, p.size, p.margins, on_page=pages)
     for n in range(1, count + 1):
@@ -262,7 +259,12 @@ def render_receipt(
 def fitting_paper(p: Paper, dossier: Dossier, settings: Settings, fee_text: str | None = None) -> Paper:
     """The paper with the largest body size (down to 2 pt smaller, never under 9 pt) at which one
     copy fits one page: twelve long documents should not push the signatures onto a page alone."""
-    candidate = p
+    return _fit(p, dossier, settings, fee_text)[0]
+
+
+def _fit(p: Paper, dossier: Dossier, settings: Settings, fee_text: str | None) -> tuple[Paper, int]:
+    """(paper, pages of one copy at that size)."""
+    candidate, pages_used = p, 1
     for step in (0, 1, 2):
         if p.body - step < MIN_BODY:
             break
@@ -270,10 +272,11 @@ def fitting_paper(p: Paper, dossier: Dossier, settings: Settings, fee_text: str 
         measure = MeasureSurface()
         pages = _Pages(candidate, dossier, False, 1)
         sheet = Sheet(measure, candidate.size, candidate.margins, on_page=pages)
-        draw_receipt(sheet, candidate, dossier, settings, fee_text, "0")
-        if measure.pages == 1:
+        draw_receipt(sheet, candidate, dossier, settings, fee_text, "0000")  # widest likely number
+        pages_used = measure.pages
+        if pages_used == 1:
             break
-    return candidate
+    return candidate, pages_used
 
 
 def write_receipt(
