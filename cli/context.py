@@ -150,4 +150,5 @@ def open_window(args: argparse.Namespace) -> int:
     except ImportError as exc:
         print(f"Lỗi: không mở được cửa sổ MotCua ({exc}).", file=sys.stderr)
         return 2
-    return run(Path(args.db) if args.db else default_db_path())
+    given = args.db or os.environ.get("MOTCUA_DB")
+    return run(given if is_server_url(given) else Path(args.db) if args.db else default_db_path())

@@ -61,6 +61,7 @@ def run(db_path: Path) -> int:
         prompts().error(None, exc.message)
         return 1
     session = Session(register, db_path)
+    session.watch_other_counters()  # other counters' work shows within about a second
     window = start(session)
     if window is None:
         register.close()

@@ -47,7 +47,8 @@ class CloseBackup:
 
     def wanted(self) -> bool:
         session = self.window.session
-        return self.window.backup_on_close and session.logged_in and not session.restoring
+        on_server = session.register.store.kind != "sqlite"  # the server is backed up on the server
+        return self.window.backup_on_close and session.logged_in and not session.restoring and not on_server
 
     def may_close(self, event: QCloseEvent) -> bool:
         """True: close now. False: the event is ignored; the window closes itself when done."""

@@ -20,10 +20,12 @@ class Session(QObject):
     changed = Signal()  # dossiers, difficulties or settings were written
     user_changed = Signal()
 
-    def __init__(self, register: Register, db_path: Path | None = None):
+    def __init__(self, register: Register, db_path: Path | str | None = None):
         super().__init__()
         self.register = register
-        self.db_path = Path(db_path) if db_path else register.store.path
+        # The SQLite file, or the server's URL (a str: worker threads open their own connection).
+        given = db_path or register.store.target or None
+        self.db_path = given if isinstance(given, str) or given is None else Path(given)
         self._user: User | None = None
         self.current_code = ""  # the dossier the user last opened (for difficulty notes)
         self.restoring = False  # a restore closed the register: no backup on close
@@ -82,6 +84,12 @@ class Session(QObject):
         self.user_changed.emit()
         return self._user
 
+    def logout(self) -> None:
+        """Ctrl+L: nobody is logged in until the next login (the window stays open)."""
+        self._user = None
+        self.current_code = ""
+        self.user_changed.emit()
+
     def set_user(self, user: User) -> None:
         self._user = user
         self.user_changed.emit()
@@ -92,3 +100,24 @@ class Session(QObject):
 
     def notify(self) -> None:
         self.changed.emit()
+
+    def watch_other_counters(self, interval_ms: int = 1000) -> None:
+        """Emit ``changed`` when another counter (or process) committed: the store's
+        ``data_version`` is read each ``interval_ms`` (SQLite: one PRAGMA; the server: the change
+        notifications already received, no round trip), so open lists and the Today figures
+        follow the other counters' work within about a second, without reading the table."""
+        from PySide6.QtCore import QTimer
+
+        self._seen_version = self.register.store.data_version()
+        self._watch = QTimer(self)
+        self._watch.timeout.connect(self._check_others)
+        self._watch.start(interval_ms)
+
+    def _check_others(self) -> None:
+        try:
+            version = self.register.store.data_version()
+        except Exception:  # noqa: BLE001 - the server is away: the next tick tries again
+            return
+        if version != self._seen_version:
+            self._seen_version = version
+            self.changed.emit()

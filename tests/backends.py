@@ -30,6 +30,7 @@ BOTH_BACKENDS = {
     "test_calendar",
     "test_attach_register",
     "test_indicators",
+    "test_pg_window",
 }
 _numbers = itertools.count(1)
 
