@@ -6,7 +6,9 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from core.model import Channel, IdKind, IntakeForm, Role, User
+from core.attachments.status import needs_scan
+from core.fees import default_fee
+from core.model import Channel, IdKind, IntakeForm, Payment, Role, User
 from core.register import Register
 from core.text import SURNAMES
 from core.timeutil import VN_TZ
@@ -147,6 +149,13 @@ def make_demo(
                 at = end - timedelta(minutes=rng.randint(5, 90))
             procedure = rng.choices(procedures, weights)[0]
             name, cccd, year = _person(rng)
+            channel = rng.choices(list(Channel), [6, 3, 1])[0]
+            fee = default_fee(procedure, channel)
+            reused = tuple(  # the ID and residence records come from the national database
+                n
+                for n, doc in enumerate(procedure.documents, 1)
+                if "cư trú" in doc.lower() and rng.random() < 0.5
+            )
             form = IntakeForm(
                 procedure_code=procedure.code,
                 applicant=name,
@@ -155,12 +164,16 @@ def make_demo(
                 birth_year=year,
                 phone=rng.choice(["09", "03", "08", "07"]) + f"{rng.randrange(10**8):08d}",
                 address=f"Số {rng.randint(1, 200)} {rng.choice(STREETS)}, phường Tây Hồ, Hà Nội",
-                channel=rng.choices(list(Channel), [6, 3, 1])[0],
+                channel=channel,
                 copies=1,
                 documents=procedure.documents,
+                fee_collected=fee,
+                payment=_payment(rng, channel) if fee else None,
+                reused_documents=reused,
             )
             clerk = rng.choice(clerks)
             d = register.intake(form, clerk, at=at)
+            _digitise(register, rng, d, clerk, at, end)
             _play_out(register, rng, d.code, at, d.due_at, clerk, end)
         for _ in range(max(3, dossiers // 100)):
             register.add_difficulty(
@@ -215,8 +228,63 @@ def _play_out(
     )
     if not step("resolve", planned, signed_by="Phạm Quang Vinh"):
         return
+    if rng.random() < 0.85 and cursor + timedelta(minutes=10) < end:  # the result scanned when ready
+        scan = _scan_bytes(rng, "KẾT QUẢ GIẢI QUYẾT")
+        register.attach(code, scan, clerk, result=True, name="ket-qua.jpg", at=cursor + timedelta(minutes=10))
+    rated = rng.random() < 0.85  # most applicants answer the counter's satisfaction question
     step(
         "return",
         cursor + timedelta(hours=rng.randint(1, 72)),
-        satisfaction=rng.choices(["rat-hai-long", "hai-long", "khong-hai-long"], [5, 4, 1])[0],
+        **(
+            {"satisfaction": rng.choices(["rat-hai-long", "hai-long", "khong-hai-long"], [5, 4, 1])[0]}
+            if rated
+            else {}
+        ),
     )
+
+
+def _payment(rng: random.Random, channel: Channel) -> Payment:
+    if channel == Channel.ONLINE:
+        return Payment.ONLINE
+    return rng.choices([Payment.CASH, Payment.TRANSFER, Payment.ONLINE], [55, 30, 15])[0]
+
+
+_SCANS: dict[tuple[str, int], bytes] = {}
+
+
+def _scan_bytes(rng: random.Random, title: str) -> bytes:
+    """A small page image with the document's title: a handful per title, so demo scans are
+    quick to make and, content-addressed, stored once however many dossiers show them."""
+    key = (title, rng.randrange(3))
+    if key not in _SCANS:
+        import io
+
+        from PIL import Image, ImageDraw, ImageFont
+
+        page = Image.new("L", (620, 877), 246)
+        draw = ImageDraw.Draw(page)
+        draw.text(
+            (60, 50), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fill=20, font=ImageFont.load_default(size=18)
+        )
+        draw.text((60, 110), title.upper()[:48], fill=10, font=ImageFont.load_default(size=22))
+        lines = random.Random(repr(key))  # the same pages on every run
+        for y in range(170, 780, 26):
+            draw.line((60, y, 60 + lines.randint(250, 500), y), fill=90, width=3)
+        draw.ellipse((380, 700, 520, 840), outline=60, width=4)
+        out = io.BytesIO()
+        page.save(out, "JPEG", quality=60)
+        _SCANS[key] = out.getvalue()
+    return _SCANS[key]
+
+
+def _digitise(register: Register, rng: random.Random, d, clerk: User, at: datetime, end: datetime) -> None:
+    """Scan the handed-in documents of a paper dossier at the counter (most, not all, of them)."""
+    if rng.random() < 0.1:
+        return  # the scanner was busy: this dossier stays not digitised
+    moment = at + timedelta(minutes=rng.randint(2, 8))
+    for n, doc in enumerate(d.documents, 1):
+        if n in d.reused_documents or not needs_scan(doc, d.channel) or moment >= end:
+            continue
+        register.attach(
+            d.code, _scan_bytes(rng, doc), clerk, document=n, name=f"thanh-phan-{n}.jpg", at=moment
+        )

@@ -34,7 +34,7 @@ from core.attachments.status import DocumentStatus, digitised_moment, document_s
 from core.errors import NotFoundError, ValidationError
 from core.model import Role, User
 from core.text import nfc
-from core.timeutil import from_db, to_db
+from core.timeutil import from_db, to_db, to_local
 
 RESULT_LABEL = "Kết quả giải quyết"
 
@@ -131,8 +131,11 @@ class AttachmentsMixin:
         document: int | None = None,
         result: bool = False,
         name: str = "",
+        at: datetime | None = None,
     ) -> Attachment:
-        """Keep a scan with dossier ``code``, tied to document ``document`` (from 1) or the result."""
+        """Keep a scan with dossier ``code``, tied to document ``document`` (from 1) or the result.
+
+        ``at`` (demo data, imports): when it was scanned; never in the future, never before intake."""
         users_mod.require(user, Role.CLERK, Role.VICE_CHAIR, action="đính kèm tệp")
         if result and document is not None:
             raise ValidationError("Tệp đính kèm", "chọn một: thành phần hồ sơ hoặc kết quả, không cả hai")
@@ -141,12 +144,14 @@ class AttachmentsMixin:
                 "Tệp đính kèm", "chưa chọn thành phần hồ sơ (--document N) hoặc kết quả (--result)"
             )
         data, facts = self.check_attachment(source, name)
-        at = self.now()
+        at = self._scan_moment(at)
         with self.store.transaction():
             state = self.store.dossier_state(nfc(code), for_update=True)
             if state is None:
                 raise NotFoundError(f"Không tìm thấy hồ sơ “{code}”.")
             documents = tuple(state["documents"])
+            if at < state["received_at"]:
+                raise ValidationError("Thời điểm số hóa", "trước khi tiếp nhận hồ sơ")
             if document is not None and not (
                 isinstance(document, int)
                 and not isinstance(document, bool)
@@ -198,6 +203,15 @@ class AttachmentsMixin:
                 at=at,
             )
         return _attachment({**values, "id": new_id}, state["code"])
+
+    def _scan_moment(self, at: datetime | None) -> datetime:
+        now = self.now()
+        if at is None:
+            return now
+        at = to_local(at).replace(microsecond=0)
+        if at > now:
+            raise ValidationError("Thời điểm số hóa", "ở tương lai")
+        return at
 
     def _update_digitised(self, state: dict, rows: list[dict]) -> None:
         """Keep ``digitised_at`` / ``result_digitised_at`` in step with the files (one transaction)."""
