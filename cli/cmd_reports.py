@@ -126,6 +126,7 @@ def cmd_report(ctx: CliContext, args: argparse.Namespace) -> int:
     register = ctx.require_initialised()
     period = chosen_period(ctx, args)
     notes = {k: getattr(args, k) for k in rp.NOTE_FIELDS if getattr(args, k) is not None}
+    rp.clean_notes(**notes)  # a refused note must not leave a draft behind
     if args.no_save:
         if notes:
             raise ValidationError("--no-save", "không lưu thì không ghi được phần nội dung")
@@ -212,7 +213,16 @@ def cmd_report_sign(ctx: CliContext, args: argparse.Namespace) -> int:
     report = rp.sign(register, args.id, login, password)
     print(f"Đã ký duyệt báo cáo kỳ {report.period.short}.")
     print(describe(report))
+    print(chain_head_line(register, report))
     return 0
+
+
+def chain_head_line(register, report: rp.Report) -> str:
+    """The audit chain's head at the sign-off, to keep with the report (it outlives the file)."""
+    from core.tamper import sign_head
+
+    head = sign_head(register.store, report.id)
+    return f"Đầu chuỗi nhật ký lúc ký: {head} (kiểm tra sau này: motcua audit verify --known {head})"
 
 
 def smtp_password(ctx: CliContext) -> str | None:
@@ -240,10 +250,10 @@ def cmd_report_send(ctx: CliContext, args: argparse.Namespace) -> int:
 
     register = ctx.require_initialised()
     rp.check_sendable(rp.get(register, args.id))  # before asking for a password
+    actor = ctx.actor()  # the person's own password first on stdin, then the mailbox's
     password = None if args.eml else smtp_password(ctx)
-    outcome = send_report(
-        register, ctx.actor(), args.id, eml=Path(args.eml) if args.eml else None, password=password
-    )
+    eml = Path(args.eml) if args.eml else None
+    outcome = send_report(register, actor, args.id, eml=eml, password=password)
     if outcome.path:
         print(f"Đã lưu thư nháp {outcome.path} (gửi tới: {outcome.recipients or 'chưa có địa chỉ'}).")
         print(f"Sau khi gửi bằng chương trình thư: motcua report mark-sent {args.id}")
@@ -275,10 +285,13 @@ def cmd_report_list(ctx: CliContext, args: argparse.Namespace) -> int:
 
 
 def cmd_report_show(ctx: CliContext, args: argparse.Namespace) -> int:
+    from core.tamper import report_problems
+
     register = ctx.register
     report = rp.get(register, args.id)
     log = rp.sends(register, args.id)
     check = rp.check_live(register, report) if report.is_signed and report.is_latest else None
+    forged = report_problems(register.store, report)  # named after the report is shown
     if args.json:
         data = {**rp.report_json(report, log), "table": report.table.to_json()}
         if check is not None:
@@ -288,6 +301,8 @@ def cmd_report_show(ctx: CliContext, args: argparse.Namespace) -> int:
     else:
         print_table(report.table)
         print(describe(report))
+        if report.is_signed:
+            print(chain_head_line(register, report))
         for label, text in zip(
             rp.NOTE_LABELS.values(), (report.highlights, report.difficulties, report.proposals), strict=True
         ):
@@ -304,7 +319,9 @@ def cmd_report_show(ctx: CliContext, args: argparse.Namespace) -> int:
     if getattr(args, "out", None):
         path = write_workbook(register, report, Path(args.out))
         print(f"Đã ghi {path}", file=sys.stderr if args.json else sys.stdout)
-    return 0
+    for problem in forged:
+        print(f"CẢNH BÁO: {problem}.", file=sys.stderr)
+    return 2 if forged else 0
 
 
 def cmd_report_mark_sent(ctx: CliContext, args: argparse.Namespace) -> int:
@@ -332,9 +349,10 @@ def cmd_day_summary(ctx: CliContext, args: argparse.Namespace) -> int:
     if args.send or args.eml:
         from reports.dispatch import send_day_summary
 
+        actor = ctx.actor()  # the person's own password first on stdin, then the mailbox's
         password = None if args.eml else smtp_password(ctx)
         outcome = send_day_summary(
-            register, ctx.actor(), summary, eml=Path(args.eml) if args.eml else None, password=password
+            register, actor, summary, eml=Path(args.eml) if args.eml else None, password=password
         )
         if outcome.path:
             print(f"Đã lưu thư nháp {outcome.path}", file=info)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
 from cli.context import CliContext
 from core import audit
 from core import backup as backup_mod
+from core.errors import MotCuaError
 
 
 def add_commands(sub) -> None:
     p = sub.add_parser("audit", help="nhật ký thay đổi (kiểm tra toàn vẹn, xem)")
     asub = p.add_subparsers(dest="audit_command", required=True)
     a = asub.add_parser("verify", help="kiểm tra chuỗi băm của nhật ký: mục nào bị sửa/xóa")
+    a.add_argument(
+        "--known", action="append", default=[], metavar="SỐ_MỤC:BĂM",
+        help="đầu chuỗi in trên một báo cáo đã ký: nhật ký phải còn đúng mục đó",
+    )  # fmt: skip
     a.set_defaults(handler=cmd_audit_verify)
     a = asub.add_parser("list", help="xem các mục nhật ký mới nhất")
     a.add_argument("--entity", help="dossier, user, settings, procedure, calendar_override ...")
@@ -39,6 +45,11 @@ def cmd_audit_verify(ctx: CliContext, args: argparse.Namespace) -> int:
     for problem in damaged_files:
         print(f"Tệp đính kèm KHÔNG toàn vẹn: {problem.message}", file=sys.stderr)
     if verdict.ok:
+        found = _rows_and_heads(ctx, args)  # rows against their seals, the chain against backups
+        for problem in found.problems:
+            print(f"Dữ liệu KHÔNG toàn vẹn: {problem}.", file=sys.stderr)
+        if found.problems:
+            return 2
         print(f"Nhật ký toàn vẹn: {verdict.checked} mục")
         return 2 if damaged_files else 0
     print(
@@ -47,6 +58,21 @@ def cmd_audit_verify(ctx: CliContext, args: argparse.Namespace) -> int:
         file=sys.stderr,
     )
     return 2
+
+
+def _rows_and_heads(ctx: CliContext, args: argparse.Namespace):
+    from core import tamper
+
+    known = [tamper.parse_known(k) for k in args.known]
+    backups = []
+    with contextlib.suppress(OSError, MotCuaError):
+        folders = [
+            *backup_mod.known_backup_dirs(ctx.db_path),
+            _backup_dir(ctx, argparse.Namespace(to_dir=None)),
+        ]
+        infos = {b.path: b for f in folders for b in backup_mod.list_backups(f)}
+        backups = [b.path for b in sorted(infos.values(), key=lambda b: b.taken_at)[-5:]]
+    return tamper.examine(ctx.register.store, backups, known)
 
 
 def cmd_audit_list(ctx: CliContext, args: argparse.Namespace) -> int:

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from core import users as users_mod
+from core.audit_state import CLI, channel_context
 from core.errors import AuthenticationError, DatabaseError, MotCuaError, PermissionDenied
 from core.model import Role, User
 from core.paths import default_db_path
@@ -46,6 +47,7 @@ class CliContext:
     def register(self) -> Register:
         if self._register is None:
             self._register = Register.open(self.db_target, clock=now)  # the one clock (core.timeutil)
+            self._register.store.audit_context = channel_context(CLI)  # every entry says so
         return self._register
 
     def require_initialised(self) -> Register:

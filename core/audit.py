@@ -30,11 +30,16 @@ def _plain(value: Any) -> str:
     return to_db(value) if isinstance(value, datetime) else str(value)
 
 
+# Written since issue 18: how the change came in, the operating-system account, and the seal of
+# the changed rows (core.audit_state). Hashed only when present, so older entries still verify.
+EXTRA_FIELDS = ("channel", "os_user", "state")
+
+
 def _entry_hash(row: dict) -> str:
-    payload = "\x1f".join(
-        str(row[k])
-        for k in ("at", "user_login", "action", "entity", "entity_key", "old", "new", "reason", "prev_hash")
-    )
+    fields = ["at", "user_login", "action", "entity", "entity_key", "old", "new", "reason", "prev_hash"]
+    if any(row.get(k) for k in EXTRA_FIELDS):
+        fields += EXTRA_FIELDS
+    payload = "\x1f".join(str(row.get(k) or "") if k in EXTRA_FIELDS else str(row[k]) for k in fields)
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
@@ -49,6 +54,9 @@ def build_entry(
     new: Any = None,
     reason: str = "",
     at: datetime | None = None,
+    channel: str = "",
+    os_user: str = "",
+    state: str = "",
 ) -> dict[str, Any]:
     """The next entry's columns, hashed over its content and ``prev_hash`` (the store writes it)."""
     row = {
@@ -61,6 +69,9 @@ def build_entry(
         "new": _canonical(new),
         "reason": reason,
         "prev_hash": prev_hash,
+        "channel": channel,
+        "os_user": os_user,
+        "state": state,
     }
     row["hash"] = _entry_hash(row)
     return row

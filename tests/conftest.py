@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+import uuid
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Nothing a test does may reach the developer's own MotCua folder or credential store: the data
@@ -101,6 +102,8 @@ def register(db_path, clock, register_template, backend, request):
     if clock.at == START and not db_path.exists():
         shutil.copyfile(register_template, db_path)
         reg = Register.open(db_path, clock=clock)
+        with reg.store.transaction():  # a copy is a register of its own (whose backups are whose)
+            reg.store.set_meta("register_id", uuid.uuid4().hex)
     else:  # a test that moved its clock first gets a register made at that moment
         reg = make_register(db_path, clock)
     yield reg

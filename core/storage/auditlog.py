@@ -11,11 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from core import audit as rules
+from core import audit_state as seals
 
 _INSERT = (
     "INSERT INTO audit_log (id, at, user_login, action, entity, entity_key, old, new, reason, "
-    "prev_hash, hash) VALUES (:id, :at, :user_login, :action, :entity, :entity_key, :old, :new, "
-    ":reason, :prev_hash, :hash)"
+    "prev_hash, hash, channel, os_user, state) VALUES (:id, :at, :user_login, :action, :entity, "
+    ":entity_key, :old, :new, :reason, :prev_hash, :hash, :channel, :os_user, :state)"
 )
 
 
@@ -27,10 +28,27 @@ class AuditMixin:
         change it records."""
         self._lock("audit")
         last = self._one("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        key = str(entry.get("key", ""))
+        entry.setdefault("state", seals.state_of(entry["entity"], key, self.entity_rows))
+        for name, value in getattr(self, "audit_context", {}).items():  # channel, os_user
+            entry.setdefault(name, value)
         row = rules.build_entry(last[1] if last else rules.GENESIS, **entry)
         row["id"] = (last[0] if last else 0) + 1
         self._exec(_INSERT, row)
         return row["hash"]
+
+    def entity_rows(self, part: seals.Part, key: Any) -> list[dict]:
+        """The rows of one table that an entity's seal covers (``core.audit_state.SEALED``)."""
+        if part.table == "settings":
+            return self._rows("SELECT * FROM settings ORDER BY key")
+        if part.parent:
+            table, column = part.parent.split(".")
+            return self._rows(
+                f"SELECT * FROM {part.table} WHERE {part.column} = "
+                f"(SELECT {column} FROM {table} WHERE code = ?) ORDER BY id",
+                [key],
+            )
+        return self._rows(f"SELECT * FROM {part.table} WHERE {part.column} = ?", [key])
 
     def audit_rows(self) -> list[dict]:
         return self._rows("SELECT * FROM audit_log ORDER BY id")

@@ -296,4 +296,19 @@ MIGRATIONS: list[Migration] = [
         "SQLite database, ``attachment_blobs`` (bytea) on PostgreSQL (see core/attachments). Dossiers "
         "received before this version get their number of documents to digitise from their list.",
     ),
+    Migration(
+        sqlite="""
+        ALTER TABLE audit_log ADD COLUMN channel TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit_log ADD COLUMN os_user TEXT NOT NULL DEFAULT '';
+        ALTER TABLE audit_log ADD COLUMN state TEXT NOT NULL DEFAULT '';
+        """,
+        postgres="""
+        ALTER TABLE audit_log ADD COLUMN channel TEXT COLLATE "C" NOT NULL DEFAULT '';
+        ALTER TABLE audit_log ADD COLUMN os_user TEXT COLLATE "C" NOT NULL DEFAULT '';
+        ALTER TABLE audit_log ADD COLUMN state TEXT COLLATE "C" NOT NULL DEFAULT '';
+        """,
+        doc="Trust (issue 18): each audit entry records how the change came in (window or command "
+        "line) and the operating-system account, and seals the state of the rows it changed "
+        "(core.audit_state), so a row changed outside MotCua no longer matches the chain.",
+    ),
 ]
