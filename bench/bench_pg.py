@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -201,6 +202,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.worker:
         return worker(args.worker, args.seconds)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # stop the cluster on the way out
     cluster = PgCluster(fast=False).start()
     print(
         f"PostgreSQL {cluster.bin.parent.name} on 127.0.0.1:{cluster.port} (fsync on), "
@@ -209,9 +211,11 @@ def main() -> None:
     try:
         for size in (int(s) for s in args.sizes.split(",")):
             path = Path(tempfile.gettempdir()) / f"motcua-bench-pg-{size}.sqlite3"
-            if not path.exists():
+            if not path.exists():  # built under another name: a killed build is never taken as cached
                 t0 = time.perf_counter()
-                build(path, size)
+                partial = path.with_name(path.stem + "-partial.sqlite3")
+                build(partial, size)
+                partial.replace(path)
                 print(f"built {size:,} dossiers on SQLite in {time.perf_counter() - t0:.0f} s")
             work = path.with_name(path.stem + "-work.sqlite3")  # measured on a copy: the cache stays clean
             subprocess.run(["cp", str(path), str(work)], check=True)
@@ -224,7 +228,9 @@ def main() -> None:
             if size == int(args.sizes.split(",")[0]):
                 throughput("SQLite", work, args.seconds)
                 throughput("PostgreSQL", url, args.seconds)
-            work.unlink()
+            for extra in ("", "-wal", "-shm"):
+                Path(f"{work}{extra}").unlink(missing_ok=True)
+            cluster.drop_database(f"bench{size}")
     finally:
         cluster.stop()
 
