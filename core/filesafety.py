@@ -18,6 +18,7 @@ import io
 import re
 import shutil
 import zipfile
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,11 @@ MAX_MEMBERS = 5000
 MAX_CSV_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 200_000  # twice the largest real list; more is a hostile or wrong file
 MAX_COLUMNS = 64  # importers match columns by header; nothing real needs more
+# What a reader may be made to hold, whatever the file's shape: openpyxl parses a whole row (and
+# all shared strings) into Python objects before we can look at it, ~700 bytes a cell.
+MAX_CELLS_PER_ROW = 1024  # a real row has a few dozen cells, styled blanks included
+MAX_CELLS = 4_000_000  # 200,000 rows x 20 columns
+MAX_SHARED_STRINGS = 2_000_000
 
 _MERGE = re.compile(
     rb"<(?:[\w.-]+:)?mergeCell\s[^>]*?ref=[\"']([A-Za-z]{1,3})(\d{1,7}):([A-Za-z]{1,3})(\d{1,7})[\"']"
@@ -131,6 +137,49 @@ def check_xlsx(path: str | Path) -> None:
                 f"{m.compress_size} byte giải nén thành {m.file_size} byte): "
                 "không đọc (có thể là tệp độc hại)."
             )
+    try:
+        with zipfile.ZipFile(path) as archive:
+            for m in members:
+                low = m.filename.lower()
+                if low.startswith("xl/worksheets/") and low.endswith(".xml") or low == "xl/sharedstrings.xml":
+                    _check_shape(archive, m, path.name)
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError, EOFError, zlib.error) as exc:
+        raise MotCuaError(f"Không đọc được tệp Excel {path.name}: nội dung nén bị hỏng.") from exc
+
+
+_SHAPE_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?(row|c|si)(?=[\s>/])")
+
+
+def _shape_refusal(name: str, member: str, what: str) -> MotCuaError:
+    return MotCuaError(f"Tệp {name} có {what} ({member}): quá lớn để đọc an toàn, không đọc.")
+
+
+def _check_shape(archive: zipfile.ZipFile, member: zipfile.ZipInfo, name: str) -> None:
+    """Count cells per row, cells and shared strings in a sheet's XML, streamed 1 MB at a time,
+    and stop at the first bound passed: a row of 3 million cells is refused after 1024."""
+    row_cells = cells = strings = 0
+    tail = b""
+    with archive.open(member) as source:
+        while chunk := source.read(1 << 20):
+            data = tail + chunk
+            cut = data.rfind(b"<")
+            body, tail = (data[:cut], data[cut:]) if cut > 0 else (data, b"")
+            for match in _SHAPE_TAG.finditer(body):
+                tag = match[1]
+                if tag == b"row":
+                    row_cells = 0
+                elif tag == b"c":
+                    row_cells += 1
+                    cells += 1
+                    if row_cells > MAX_CELLS_PER_ROW:
+                        raise _shape_refusal(name, member.filename, f"một dòng hơn {MAX_CELLS_PER_ROW} ô")
+                    if cells > MAX_CELLS:
+                        raise _shape_refusal(name, member.filename, f"hơn {MAX_CELLS:_} ô".replace("_", "."))
+                else:
+                    strings += 1
+                    if strings > MAX_SHARED_STRINGS:
+                        count = f"{MAX_SHARED_STRINGS:_}".replace("_", ".")
+                        raise _shape_refusal(name, member.filename, f"hơn {count} chuỗi chữ")
 
 
 def _column_number(letters: bytes) -> int:
