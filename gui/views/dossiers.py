@@ -33,6 +33,7 @@ from gui.forms_print import FORM_BUTTONS, FORM_TITLES, print_dossier_form, print
 from gui.models.dossier_table import DossierTableModel
 from gui.prompts import prompts
 from gui.session import Session
+from gui.views.attachments import AttachmentsPanel
 from gui.views.detail import detail_html
 from gui.widgets import heading
 
@@ -118,6 +119,8 @@ class DossiersView(QWidget):
         side_layout = QVBoxLayout(side)
         side_layout.setContentsMargins(6, 0, 0, 0)
         side_layout.addWidget(self.detail, 1)
+        self.attachments = AttachmentsPanel(session, side)  # scans: thumbnails, drop, picker
+        side_layout.addWidget(self.attachments, 1)
         side_layout.addWidget(QLabel(self.tr("<b>Thao tác</b>")))
         side_layout.addWidget(self.actions_box)
         side_layout.addWidget(QLabel(self.tr("<b>In phiếu</b>")))
@@ -212,9 +215,11 @@ class DossiersView(QWidget):
                 layout.takeAt(0).widget().deleteLater()
         if d is None:
             self.detail.setHtml(self.tr("<p style='color:#777'>Chọn một hồ sơ để xem chi tiết.</p>"))
+            self.attachments.set_dossier(None)
             return
         self.session.current_code = d.code
         self.detail.setHtml(detail_html(d, self.session.register.now()))
+        self.attachments.set_dossier(d)
         buttons = [(step.label, step.action) for step in allowed_actions(d.status)]
         if d.status in OPEN_STATUSES and d.is_overdue(self.session.register.now()):
             buttons.append((self.tr("Xin lỗi, hẹn lại"), "apology"))
