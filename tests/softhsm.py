@@ -103,7 +103,17 @@ def _put_certificate(library: str, der: bytes) -> None:
         )
 
 
+_MADE: list[Token] = []  # SoftHSM reads SOFTHSM2_CONF once per process: one token per process
+
+
 @pytest.fixture(scope="session", name="softhsm_token")
 def softhsm_token_fixture(tmp_path_factory) -> Token:
-    """Import it as ``from tests.softhsm import softhsm_token_fixture``; tests ask for ``softhsm_token``."""
-    return make_token(tmp_path_factory.mktemp("softhsm"))
+    """Import it as ``from tests.softhsm import softhsm_token_fixture``; tests ask for ``softhsm_token``.
+
+    Each test module that imports it gets its own copy of the fixture, so the token is made once
+    per process here: a second one would get its key in a new folder while this process's SoftHSM
+    still reads the first (and the certificate would land on the first token twice).
+    """
+    if not _MADE:
+        _MADE.append(make_token(tmp_path_factory.mktemp("softhsm")))
+    return _MADE[0]
