@@ -6,6 +6,7 @@ SQL lives in the store. Every change is one write transaction: it happens whole 
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from dataclasses import asdict, replace
 from datetime import date, datetime, timedelta
@@ -168,6 +169,9 @@ class Register(AccountsMixin, CalendarMixin, AttachmentsMixin):
         if "place_name" not in more:
             changes["place_name"] = _place_from_ward(nfc(ward_name))
         settings = self.update_settings(user, **changes)
+        if not self.store.meta("register_id"):  # tells this register's backups from any other's
+            with self.store.transaction():
+                self.store.set_meta("register_id", uuid.uuid4().hex)
         if not self.store.procedures(active_only=False):
             from core.catalogue import load_starter_catalogue
 
@@ -504,6 +508,14 @@ class Register(AccountsMixin, CalendarMixin, AttachmentsMixin):
             return exact
         hits = self.search(text, limit=2)
         return self.dossier(hits[0].code) if len(hits) == 1 else None
+
+    def possible_duplicates(self, id_number: str, procedure_code: str) -> list[Dossier]:
+        """Open dossiers with the same ID number and procedure: the counter names them before
+        taking the same dossier in twice, and the clerk decides (read-only; none without an ID)."""
+        id_number = "".join(nfc(id_number).split()).upper()
+        if not id_number or not procedure_code:
+            return []
+        return self.store.open_dossiers_of(id_number, nfc(procedure_code))
 
     def search(self, text: str, limit: int = 50) -> list[Dossier]:
         return self.store.query_dossiers(DossierQuery(text=nfc(text), limit=limit))

@@ -1,12 +1,16 @@
 """The main window: a sidebar of screens, global keys, and a status bar naming user and database.
 
-Screens are plain widgets added with :meth:`MainWindow.add_screen`; a screen may define
-``activated()`` (refresh when shown) and ``focus_first()`` (where the keyboard lands).
+Screens are plain widgets added with :meth:`MainWindow.add_screen` (built) or
+:meth:`MainWindow.add_lazy_screen` (built the first time they are shown, so the window is usable
+at once on a big register); a screen may define ``activated()`` (refresh when shown),
+``focus_first()`` (where the keyboard lands) and ``may_discard()`` (ask before typed data goes).
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -14,12 +18,28 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QPushButton,
     QStackedWidget,
+    QVBoxLayout,
     QWidget,
 )
 
 from gui.close_backup import CloseBackup
 from gui.session import Session
+
+
+class Screens(dict):
+    """key -> screen widget; a screen not built yet is built when first looked up."""
+
+    def __init__(self, build: Callable[[str], QWidget]):
+        super().__init__()
+        self._build = build
+        self.pending: set[str] = set()
+
+    def __getitem__(self, key: str) -> QWidget:
+        if key in self.pending:
+            return self._build(key)
+        return super().__getitem__(key)
 
 
 class MainWindow(QMainWindow):
@@ -28,16 +48,19 @@ class MainWindow(QMainWindow):
         self.session = session
         self.setObjectName("MainWindow")
         self.setWindowTitle(self.tr("MotCua - Sổ tiếp nhận và trả kết quả"))
-        self.resize(1366, 768)
+        self.resize(1280, 700)  # fits 1366x768 with a title bar and a taskbar; app.start maximises
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
         self.sidebar.setFixedWidth(190)
-        self.sidebar.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys go to the form, not the list
+        # Reached with Ctrl+0 (Up/Down, Enter goes into the screen), not by Tab: Tab stays in forms.
+        self.sidebar.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.sidebar.setStyleSheet(
             "QListWidget { background: #1f3b57; color: white; font-size: 14px; border: none; }"
             "QListWidget::item { padding: 9px 10px; }"
             "QListWidget::item:selected { background: #2f6690; }"
+            "QListWidget:focus { border: 2px solid #f2c14e; }"
         )
+        self.sidebar.itemActivated.connect(lambda _item: self._focus_screen())
         self.stack = QStackedWidget()
         central = QWidget()
         layout = QHBoxLayout(central)
@@ -45,8 +68,14 @@ class MainWindow(QMainWindow):
         layout.setSpacing(0)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.stack, 1)
-        self.setCentralWidget(central)
-        self.screens: dict[str, QWidget] = {}
+        self.pages = QStackedWidget()  # the work, or the lock panel after Ctrl+L
+        self.pages.addWidget(central)
+        self.lock_panel = self._lock_panel()
+        self.pages.addWidget(self.lock_panel)
+        self.setCentralWidget(self.pages)
+        self.screens = Screens(self._build)
+        self._factories: dict[str, Callable[[], QWidget]] = {}
+        self._shortcuts: list[QShortcut] = []
         # The daily backup on close (gui/close_backup.py); gui.app.start turns it on, so test and
         # screenshot windows do not write backups.
         self.backup_on_close = False
@@ -59,6 +88,8 @@ class MainWindow(QMainWindow):
         session.user_changed.connect(self._update_status)
         self._update_status()
         self.add_shortcut("F8", self.note_difficulty)
+        self.add_shortcut("Ctrl+0", self.sidebar.setFocus)
+        self.add_shortcut("Ctrl+L", self.lock)
         if build_screens:
             from gui.screens import add_standard_screens
 
@@ -76,18 +107,64 @@ class MainWindow(QMainWindow):
 
     # --- screens ---------------------------------------------------------------------------
     def add_screen(self, key: str, widget: QWidget, title: str, shortcut: str = "") -> QWidget:
-        """Add a screen to the sidebar; ``shortcut`` (e.g. "F4") switches to it from anywhere."""
+        """Add a built screen to the sidebar; ``shortcut`` (e.g. "F4") switches to it from anywhere."""
         self.screens[key] = widget
         self.stack.addWidget(widget)
+        self._add_item(key, title, shortcut)
+        return widget
+
+    def add_lazy_screen(
+        self, key: str, factory: Callable[[], QWidget], title: str, shortcut: str = ""
+    ) -> None:
+        """Add a screen built the first time it is shown (or looked up in ``screens``)."""
+        placeholder = QWidget()
+        self.screens[key] = placeholder
+        self.screens.pending.add(key)
+        self._factories[key] = factory
+        self.stack.addWidget(placeholder)
+        self._add_item(key, title, shortcut)
+
+    def _add_item(self, key: str, title: str, shortcut: str) -> None:
         label = f"{title}    {shortcut}" if shortcut else title
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setToolTip(f"{title} ({shortcut})" if shortcut else title)
         self.sidebar.addItem(item)
         if shortcut:
-            QShortcut(QKeySequence(shortcut), self, lambda k=key: self.show_screen(k))
+            self._shortcuts.append(QShortcut(QKeySequence(shortcut), self, lambda k=key: self.show_screen(k)))
         if self.sidebar.currentRow() < 0:
             self.sidebar.setCurrentRow(0)
+
+    def _build(self, key: str) -> QWidget:
+        placeholder = dict.__getitem__(self.screens, key)
+        widget = self._factories.pop(key)()
+        self.screens.pending.discard(key)
+        dict.__setitem__(self.screens, key, widget)
+        row = self.stack.indexOf(placeholder)
+        current = self.stack.currentIndex() == row
+        self.stack.insertWidget(row, widget)
+        self.stack.removeWidget(placeholder)
+        placeholder.deleteLater()
+        if current:
+            self.stack.setCurrentWidget(widget)
         return widget
+
+    def clear_screens(self) -> None:
+        """Remove every screen (another user logs in: the admin screens are not everyone's)."""
+        self.sidebar.blockSignals(True)
+        self.sidebar.clear()
+        self.sidebar.blockSignals(False)
+        for key in list(self.screens):
+            widget = dict.__getitem__(self.screens, key)
+            self.stack.removeWidget(widget)
+            widget.deleteLater()
+        self.screens.clear()
+        self.screens.pending.clear()
+        self._factories.clear()
+        for shortcut in self._shortcuts:
+            shortcut.setEnabled(False)
+            shortcut.deleteLater()
+        self._shortcuts.clear()
 
     def add_shortcut(self, keys: str, slot) -> QShortcut:
         return QShortcut(QKeySequence(keys), self, slot)
@@ -98,36 +175,130 @@ class MainWindow(QMainWindow):
         if self.sidebar.currentRow() != row:
             self.sidebar.setCurrentRow(row)  # -> _show_row
         else:
+            self.stack.setCurrentWidget(widget)
             self._activate(widget)
         return widget
 
     def current_key(self) -> str:
         return list(self.screens)[self.stack.currentIndex()] if self.screens else ""
 
-    def _show_row(self, row: int) -> None:
-        if row < 0:
-            return
-        widget = self.stack.widget(row)
-        self.stack.setCurrentWidget(widget)
-        self._activate(widget)
+    def current_screen(self) -> QWidget | None:
+        key = self.current_key()
+        return self.screens[key] if key else None
 
-    @staticmethod
-    def _activate(widget: QWidget) -> None:
-        if hasattr(widget, "activated"):
-            widget.activated()
-        if hasattr(widget, "focus_first"):
+    def _show_row(self, row: int) -> None:
+        if row < 0 or row >= len(self.screens):
+            return
+        widget = self.screens[list(self.screens)[row]]
+        self.stack.setCurrentWidget(widget)
+        self._activate(widget, keep_focus=self.sidebar.hasFocus())
+
+    def _focus_screen(self) -> None:
+        """Enter in the sidebar: the keyboard goes into the screen shown."""
+        widget = self.current_screen()
+        if widget is not None and hasattr(widget, "focus_first"):
             widget.focus_first()
 
+    @staticmethod
+    def _activate(widget: QWidget, keep_focus: bool = False) -> None:
+        if hasattr(widget, "activated"):
+            widget.activated()
+        if hasattr(widget, "focus_first") and not keep_focus:
+            widget.focus_first()
+
+    def may_discard_typing(self) -> bool:
+        """Every screen with typed data asks first (shown, so the clerk sees what would go)."""
+        for key, widget in list(self.screens.items()):
+            if key in self.screens.pending or not hasattr(widget, "has_typed_data"):
+                continue
+            if widget.has_typed_data():
+                self.show_screen(key)
+                if not widget.may_discard():
+                    return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.close_backup.state.value == "idle" and not self.may_discard_typing():
+            event.ignore()
+            return
+        self.save_geometry()
         if self.close_backup.may_close(event):
             super().closeEvent(event)
+
+    # --- size -------------------------------------------------------------------------------
+    def save_geometry(self) -> None:
+        QSettings().setValue("window/geometry", self.saveGeometry())
+
+    def restore_or_maximise(self) -> None:
+        """The size the user left, else maximised to the available area (above the taskbar)."""
+        saved = QSettings().value("window/geometry")
+        if saved is None or not self.restoreGeometry(saved):
+            screen = self.screen().availableGeometry()
+            self.setGeometry(screen)
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+
+    # --- lock / switch user -----------------------------------------------------------------
+    def _lock_panel(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("lock")
+        self.lock_label = QLabel()
+        self.lock_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.lock_label.setStyleSheet("font-size: 18px; color: #1f3b57;")
+        self.unlock_button = QPushButton(self.tr("Đăng nhập  (Enter)"))
+        self.unlock_button.setObjectName("unlock")
+        self.unlock_button.setMinimumHeight(40)
+        self.unlock_button.setDefault(True)
+        self.unlock_button.clicked.connect(self.unlock)
+        layout = QVBoxLayout(panel)
+        layout.addStretch(1)
+        layout.addWidget(self.lock_label)
+        layout.addWidget(self.unlock_button, 0, Qt.AlignmentFlag.AlignCenter)
+        layout.addStretch(2)
+        return panel
+
+    def lock(self) -> bool:
+        """Ctrl+L: log out without closing (the vice-chair signs at a clerk's PC, then hands back).
+
+        Half-typed data is asked about first; the next person logs in on the lock panel.
+        """
+        if not self.session.logged_in or self.pages.currentWidget() is self.lock_panel:
+            return False
+        if not self.may_discard_typing():
+            return False
+        self.previous_login = self.session.user.login
+        self.session.logout()
+        self.lock_label.setText(self.tr("MotCua đã khoá. Người tiếp theo đăng nhập để làm việc."))
+        self.pages.setCurrentWidget(self.lock_panel)
+        self.unlock_button.setFocus()
+        return True
+
+    def unlock(self) -> bool:
+        """The login dialog; another user gets their own screens (the admin screens are the admin's)."""
+        from gui.dialogs.login import LoginDialog
+        from gui.prompts import prompts
+
+        was_admin_screens = "users" in self.screens
+        if not prompts().exec_dialog(LoginDialog(self.session, self)):
+            return False
+        if self.session.user.login != getattr(self, "previous_login", None) or was_admin_screens != (
+            self.session.is_admin
+        ):
+            from gui.screens import add_standard_screens
+
+            self.clear_screens()
+            add_standard_screens(self)
+        self.pages.setCurrentIndex(0)
+        self.show_screen(self.current_key() or "today")
+        return True
 
     # --- status bar -----------------------------------------------------------------------
     def _update_status(self) -> None:
         if self.session.logged_in:
             user = self.session.user
             self.user_label.setText(
-                self.tr("Người dùng: {name} ({role})").format(name=user.full_name, role=user.role.label)
+                self.tr("Người dùng: {name} ({role})  ·  Ctrl+L: khoá, đổi người").format(
+                    name=user.full_name, role=user.role.label
+                )
             )
         else:
             self.user_label.setText(self.tr("Chưa đăng nhập"))

@@ -43,10 +43,22 @@ def pdf_pages(data: bytes, dpi: int = PRINT_DPI) -> list[QImage]:
     return images
 
 
-def paint_pages(printer: QPrinter, pages: list[QImage]) -> None:
-    """Paint page images onto the printer, each scaled to fit the printable page, centred."""
+class PrintFailed(Exception):
+    """The printer refused the job (``QPainter.begin()`` false, or the printer in its error state).
+
+    Raised inside the recording transaction, so the form's number and its "In phiếu" event are
+    given back: a print that did not happen is never recorded as printed.
+    """
+
+
+def paint_pages(printer: QPrinter, pages: list[QImage]) -> bool:
+    """Paint page images onto the printer, each scaled to fit the printable page, centred.
+
+    Returns whether the pages really went to the printer: ``QPainter.begin()`` is false when there
+    is no printer (or the PDF cannot be written), and the printer reports errors in its state.
+    """
     if not pages:
-        return
+        return False
     first = pages[0]
     size_mm = QSizeF(
         first.width() / first.dotsPerMeterX() * 1000, first.height() / first.dotsPerMeterY() * 1000
@@ -58,11 +70,13 @@ def paint_pages(printer: QPrinter, pages: list[QImage]) -> None:
         else QPageLayout.Orientation.Portrait
     )
     printer.setFullPage(True)
-    painter = QPainter(printer)
+    painter = QPainter()
+    if not painter.begin(printer):
+        return False
     try:
         for i, image in enumerate(pages):
-            if i:
-                printer.newPage()
+            if i and not printer.newPage():
+                return False
             target = QRectF(printer.pageRect(QPrinter.Unit.DevicePixel))
             scale = min(target.width() / image.width(), target.height() / image.height())
             w, h = image.width() * scale, image.height() * scale
@@ -71,7 +85,12 @@ def paint_pages(printer: QPrinter, pages: list[QImage]) -> None:
                 image,
             )
     finally:
-        painter.end()
+        ended = painter.end()
+    return ended and printer.printerState() != QPrinter.PrinterState.Error
+
+
+class _Draft(Exception):
+    """Raised to roll back a form rendered only to be previewed or offered as a PDF."""
 
 
 class PrintService:
@@ -82,6 +101,7 @@ class PrintService:
         self.output_pdf: Path | None = None
         self.preview = False  # the clerk's choice: preview before printing
         self.printed: list[str] = []  # titles of what went out, newest last
+        self.last_failed = False  # the last print_form did not reach the printer
 
     def printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -95,20 +115,24 @@ class PrintService:
         return printer
 
     def print_pdf(self, parent: QWidget | None, data: bytes, title: str, preview: bool | None = None) -> bool:
-        """Send PDF bytes to the printer (after a preview when asked). Returns False if cancelled."""
+        """Send PDF bytes to the printer (after a preview when asked). False: cancelled or failed
+        (a failure is told to the user, with the PDF offered instead)."""
         pages = pdf_pages(data)
         printer = self.printer()
         printer.setDocName(title)
         if self.preview if preview is None else preview:
+            results: list[bool] = []
             dialog = QPrintPreviewDialog(printer, parent)
-            dialog.setWindowTitle(
-                QCoreApplication.translate("PrintService", "Xem trước: {t}").format(t=title)
-            )
-            dialog.paintRequested.connect(lambda p: paint_pages(p, pages))
+            dialog.setWindowTitle(_tr("Xem trước: {t}").format(t=title))
+            dialog.paintRequested.connect(lambda p: results.append(paint_pages(p, pages)))
             if not self.run_preview(dialog):
-                return False
+                return False  # cancelled: nothing to say
+            printed = bool(results) and results[-1]  # the last paint is the Print button's
         else:
-            paint_pages(printer, pages)
+            printed = paint_pages(printer, pages)
+        if not printed:
+            self.failed(parent, data, title)
+            return False
         self.printed.append(title)
         return True
 
@@ -119,9 +143,69 @@ class PrintService:
     def print_form(
         self, parent: QWidget | None, write: Callable[[Path], object], title: str, preview: bool | None = None
     ) -> bool:
-        """Run a ``reports.forms.print_*`` writer (which records the print) into a temporary file,
-        then print that file."""
+        """Print a form that ``write`` (a ``reports.forms.print_*`` writer) renders and records.
+
+        The print is recorded only when it happened: writing, recording and printing share one
+        transaction, and a printer that refuses the job rolls it back (no "In phiếu" event, no
+        receipt marked printed, the form's number given back). With a preview, the form is first
+        rendered in a transaction that is rolled back, and recorded after its Print button printed.
+        """
+        self.last_failed = False
+        store = self.session.register.store
         with tempfile.TemporaryDirectory(prefix="motcua-print-") as folder:
             path = Path(folder) / "form.pdf"
-            write(path)
-            return self.print_pdf(parent, path.read_bytes(), title, preview)
+            if self.preview if preview is None else preview:
+                data = self._draft(write, path)
+                if not self.print_pdf(parent, data, title, preview=True):
+                    return False
+                write(path)  # printed: now record it
+                return True
+            data = b""
+            try:
+                with store.transaction():
+                    write(path)
+                    data = path.read_bytes()
+                    printer = self.printer()
+                    printer.setDocName(title)
+                    if not paint_pages(printer, pdf_pages(data)):
+                        raise PrintFailed(title)
+            except PrintFailed:
+                self.failed(parent, data, title)
+                return False
+            self.printed.append(title)
+            return True
+
+    def _draft(self, write: Callable[[Path], object], path: Path) -> bytes:
+        """The form's PDF without recording anything (rendered, then rolled back)."""
+        try:
+            with self.session.register.store.transaction():
+                write(path)
+                raise _Draft
+        except _Draft:
+            pass
+        return path.read_bytes()
+
+    def failed(self, parent: QWidget | None, data: bytes, title: str) -> None:
+        """Say the print did not happen and offer the PDF instead (nothing was recorded)."""
+        from gui.prompts import prompts
+
+        self.last_failed = True
+        question = _tr(
+            "Không in được “{t}”: máy in không nhận lệnh in (chưa có máy in, máy in tắt hoặc lỗi). "
+            "Hồ sơ không được ghi là đã in.\n\nLưu thành tệp PDF để in ở máy khác?"
+        ).format(t=title)
+        if not prompts().confirm(parent, question):
+            return
+        suggested = "".join("-" if c in '\\/:*?"<>|' else c for c in title) + ".pdf"
+        name = prompts().save_path(parent, _tr("Lưu tệp PDF"), suggested, _tr("Tệp PDF (*.pdf)"))
+        if not name:
+            return
+        try:
+            Path(name).write_bytes(data)
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+            prompts().error(parent, _tr("Không ghi được tệp “{p}”: {e}").format(p=name, e=reason))
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PrintService", text)

@@ -121,7 +121,7 @@ def test_detail_shows_timeline_and_only_allowed_actions(
     assert d.status == Status.AWAITING_SUPPLEMENT
     assert gui_session.printing.printed[-1].startswith("Phiếu yêu cầu bổ sung (Mẫu 02)")
     assert (tmp_path / "printed.pdf").stat().st_size > 1000
-    assert any(e.kind == "printed" and e.data["form"] == "02" for e in d.events)
+    assert any(e.kind == "printed" and e.data["form"] == "supplement" for e in d.events)
     forms = {b.objectName() for b in view.forms_box.findChildren(type(view.quick_group.button(0)))}
     assert {"form-01", "form-02", "form-05"} <= forms
 
@@ -151,7 +151,8 @@ def test_resolve_then_return_and_control_sheet(qtbot, gui_session, clerk, clock,
     assert d.status == Status.RETURNED and d.receiver_name == "Nguyễn Văn Nhận"
     assert d.satisfaction.label == "Rất hài lòng"
     assert view.print_form("05")
-    assert any(e.kind == "printed" and e.data["form"] == "05" for e in reg.dossier(codes[0]).events)
+    events = reg.dossier(codes[0]).events
+    assert any(e.kind == "printed" and e.data["form"] == "control-sheet" for e in events)
 
 
 def test_apology_for_an_overdue_dossier_records_and_prints_form_04(
@@ -176,5 +177,5 @@ def test_apology_for_an_overdue_dossier_records_and_prints_form_04(
     view.run_action("apology")
     d = reg.dossier(code)
     assert d.new_appointment_at is not None and d.new_appointment_at > d.due_at + timedelta(days=1)
-    assert any(e.kind == "printed" and e.data["form"] == "04" for e in d.events)
+    assert any(e.kind == "printed" and e.data["form"] == "apology" for e in d.events)
     assert d.new_appointment_at > at("2026-11-23T10:00")

@@ -72,8 +72,7 @@ def test_a_clerks_day(qtbot, register, clock, fake_prompts, tmp_path, monkeypatc
         key(qtbot, Qt.Key.Key_F4)
         assert window.current_key() == "intake" and intake.procedure_edit.hasFocus()
         typed(procedure)
-        key(qtbot, Qt.Key.Key_Return)  # the top match
-        key(qtbot, Qt.Key.Key_Tab)  # applicant kind -> name
+        key(qtbot, Qt.Key.Key_Return)  # the top match; the cursor goes to the name
         typed(name)
         key(qtbot, Qt.Key.Key_Tab)  # -> ID kind
         key(qtbot, Qt.Key.Key_Tab)  # -> birth year

@@ -99,5 +99,5 @@ def test_ctrl_enter_saves_and_prints_the_receipt(qtbot, gui_session, tmp_path):
     assert list(d.documents) == kept
     assert d.code in view.last_label.text()
     assert pdf_qr_codes(tmp_path / "printed.pdf")[0] == d.code
-    assert any(e.kind == "printed" and e.data["form"] == "01" for e in d.events)
+    assert any(e.kind == "printed" and e.data["form"] == "receipt" for e in d.events)
     assert view.procedure is None and view.applicant.text() == "" and view.procedure_edit.hasFocus()

@@ -137,6 +137,15 @@ class DossierMixin:
     def dossier_count(self) -> int:
         return self._scalar("SELECT COUNT(*) FROM dossiers")
 
+    def open_dossiers_of(self, id_number: str, procedure_code: str, limit: int = 5) -> list[Dossier]:
+        """Open dossiers of one ID number for one procedure, newest first (a possible duplicate
+        the counter should see before taking the same one in again); uses the id_number index."""
+        sql = (
+            "SELECT * FROM dossiers WHERE id_number = ? AND procedure_code = ?"
+            f" AND status IN {conv.in_list(sorted(OPEN_STATUSES))} ORDER BY received_at DESC, id DESC LIMIT ?"
+        )
+        return [conv.dossier_from_row(r) for r in self._rows(sql, [id_number, procedure_code, limit])]
+
     def dossier_codes(self) -> list[str]:
         return [r["code"] for r in self._rows("SELECT code FROM dossiers ORDER BY id")]
 

@@ -63,7 +63,8 @@ class IntakeView(QWidget):
         self.procedure_info = QLabel(self.tr("Chưa chọn thủ tục"))
         self.procedure_info.setWordWrap(True)
         self.procedure_info.setStyleSheet("color: #444;")
-        self.procedure_edit.textEdited.connect(self._filter_procedures)
+        self.procedure_edit.textEdited.connect(self._procedure_typed)
+        self.procedure_edit.editingFinished.connect(self._procedure_left)
         self.procedure_edit.returnPressed.connect(lambda: self.choose_row(self._current_match_row()))
         self.procedure_edit.installEventFilter(self)
 
@@ -121,7 +122,7 @@ class IntakeView(QWidget):
         self.save_only = QPushButton(self.tr("Chỉ lưu  (Ctrl+S)"))
         self.save_only.clicked.connect(lambda: self.save(print_receipt=False))
         self.reset_button = QPushButton(self.tr("Nhập hồ sơ mới  (Ctrl+R)"))
-        self.reset_button.clicked.connect(self.reset)
+        self.reset_button.clicked.connect(self.new_dossier)
         self.reprint_button = QPushButton(self.tr("In lại giấy tiếp nhận vừa lưu"))
         self.reprint_button.setEnabled(False)
         self.reprint_button.clicked.connect(self.reprint_last)
@@ -134,7 +135,7 @@ class IntakeView(QWidget):
         for keys in ("Ctrl+Return", "Ctrl+Enter", "F9"):
             QShortcut(QKeySequence(keys), self, lambda: self.save(print_receipt=True))
         QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.save(print_receipt=False))
-        QShortcut(QKeySequence("Ctrl+R"), self, self.reset)
+        QShortcut(QKeySequence("Ctrl+R"), self, self.new_dossier)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.update_due)
         self.timer.start(30_000)  # the appointment moves at the cut-off hour: keep it live
@@ -232,6 +233,35 @@ class IntakeView(QWidget):
         self.update_due()
 
     # --- procedure picker ------------------------------------------------------------------
+    def _procedure_typed(self, text: str) -> None:
+        """Typing in the field drops the chosen procedure: what is saved is what the field shows."""
+        if self.procedure is not None and text != self._shown(self.procedure):
+            self.procedure = None
+            self.documents.clear()
+            self.update_due()
+        if self.procedure is None:
+            self._procedure_hint(self.tr("Chưa chọn thủ tục: nhấn Enter để chọn dòng đang sáng"))
+        self._filter_procedures(text)
+
+    def _procedure_left(self) -> None:
+        """Leaving the field with words typed but no procedure chosen says so at the field."""
+        if self.procedure is None and self.procedure_edit.text().strip():
+            self._procedure_hint(self._unresolved_message(), error=True)
+
+    def _unresolved_message(self) -> str:
+        return self.tr("“{t}” chưa phải là thủ tục: quay lại ô Thủ tục, chọn một dòng bằng Enter").format(
+            t=self.procedure_edit.text().strip()
+        )
+
+    def _procedure_hint(self, text: str, error: bool = False) -> None:
+        self.procedure_info.setText(text)
+        self.procedure_info.setStyleSheet("color: #b00020; font-weight: 600;" if error else "color: #444;")
+        self.procedure_edit.setStyleSheet("border: 1px solid #b00020;" if error else "")
+
+    @staticmethod
+    def _shown(p: Procedure) -> str:
+        return f"{p.code} — {p.name}"
+
     def _filter_procedures(self, text: str) -> None:
         self.matches.set_query(text)
         if self.matches.rowCount():
@@ -257,11 +287,13 @@ class IntakeView(QWidget):
         if p is None:
             return
         self.set_procedure(p)
-        self.kind.setFocus()
+        self.applicant.edit.setFocus()  # the name comes next; "Người nộp là" is reached by Shift+Tab
 
     def set_procedure(self, p: Procedure) -> None:
         self.procedure = p
-        self.procedure_edit.setText(f"{p.code} — {p.name}")
+        self.procedure_edit.setText(self._shown(p))
+        self.procedure_edit.setStyleSheet("")
+        self.procedure_info.setStyleSheet("color: #444;")
         days = (
             self.tr("trong ngày")
             if p.working_days == 0
@@ -369,7 +401,10 @@ class IntakeView(QWidget):
         try:
             if self.procedure is None:
                 raise ValidationError(self.tr("Thủ tục"), self.tr("chưa chọn"))
-            dossier = reg.intake(self.form(), user)
+            form = self.form()
+            if not self._duplicates_accepted(form):
+                return None
+            dossier = reg.intake(form, user)
         except ValidationErrors as exc:
             self._show_errors(exc.errors)
             return None
@@ -387,18 +422,42 @@ class IntakeView(QWidget):
             )
         )
         self.reprint_button.setEnabled(True)
-        if print_receipt:
-            self.print_receipt(dossier.code)
+        if print_receipt and not self.print_receipt(dossier.code) and self.session.printing.last_failed:
+            not_printed = self.tr("<b>Chưa in giấy tiếp nhận</b> (máy in không in được).")
+            self.last_label.setText(f"{self.last_label.text()} {not_printed}")
         self.session.notify()
         self.reset()
         return dossier
+
+    def _duplicates_accepted(self, form: IntakeForm) -> bool:
+        """A dossier still open for the same ID number and procedure is named; the clerk decides."""
+        same = self.session.register.possible_duplicates(form.id_number, form.procedure_code)
+        if not same:
+            return True
+        lines = "\n".join(
+            self.tr("• {code}: {name}, nhận {at}, {status}").format(
+                code=d.code, name=d.applicant, at=fmt.moment(d.received_at), status=d.status.label
+            )
+            for d in same
+        )
+        question = self.tr(
+            "Có thể trùng hồ sơ: số giấy tờ {id} đã có hồ sơ “{proc}” đang giải quyết:\n{lines}\n\n"
+            "Vẫn tiếp nhận thêm một hồ sơ mới?"
+        ).format(id=form.id_number.strip(), proc=self.procedure.name if self.procedure else "", lines=lines)
+        if prompts().confirm(self, question):
+            return True
+        self.form_message.setText(self.tr("Chưa lưu: hồ sơ này có thể đã được tiếp nhận trước đó."))
+        return False
 
     def _show_errors(self, errors: list[ValidationError]) -> None:
         first: QWidget | None = None
         loose = []
         for e in errors:
             widget = self._field_widget(e.field)
-            if isinstance(widget, CheckedField):
+            if widget is self.procedure_edit:
+                typed = self.procedure_edit.text().strip()
+                self._procedure_hint(self._unresolved_message() if typed else e.message, error=True)
+            elif isinstance(widget, CheckedField):
                 widget.touched = True
                 widget.show_error(e.message)
             elif widget is None:
@@ -427,12 +486,37 @@ class IntakeView(QWidget):
             self.print_receipt(self.last_dossier.code)
             self.session.notify()
 
+    def has_typed_data(self) -> bool:
+        """Something the clerk typed would be lost by clearing the form."""
+        texts = (self.procedure_edit, self.birth_year, self.note)
+        fields = (self.applicant, self.id_number, self.phone, self.email, self.address)
+        return (
+            any(w.text().strip() for w in texts)
+            or any(f.text().strip() for f in fields)
+            or self.fee.value() != 0
+            or self.copies.value() != 1
+        )
+
+    def may_discard(self) -> bool:
+        """Ask before dropping a half-typed intake (Ctrl+R, closing the window, log-out)."""
+        if not self.has_typed_data():
+            return True
+        return prompts().confirm(
+            self,
+            self.tr("Hồ sơ đang nhập dở chưa được lưu. Bỏ những gì đã nhập?"),
+        )
+
+    def new_dossier(self) -> None:
+        """Ctrl+R: a new form, after asking if the current one has typed data."""
+        if self.may_discard():
+            self.reset()
+
     def reset(self) -> None:
         """Clear the form for the next citizen; the cursor goes back to the procedure."""
         self.procedure = None
         self.procedure_edit.clear()
         self._filter_procedures("")
-        self.procedure_info.setText(self.tr("Chưa chọn thủ tục"))
+        self._procedure_hint(self.tr("Chưa chọn thủ tục"))
         for field in (self.applicant, self.id_number, self.phone, self.email, self.address):
             field.clear()
         self.birth_year.clear()
