@@ -95,7 +95,7 @@ def _missing_folder(folder: Path) -> DatabaseError:
     )
 
 
-def _on_absent_disk(folder: Path) -> bool:
+def on_absent_disk(folder: Path) -> bool:
     """Would creating ``folder`` put it on the local disk where a removable one is missing?
 
     Yes when it was used before (a disk that was there is gone), when its drive does not exist,
@@ -123,7 +123,7 @@ def backup_folder(dest_dir: str | Path | None, *, create: bool) -> Path:
         return folder
     if folder.exists():
         raise DatabaseError(f"{folder} là tệp, không phải thư mục sao lưu.")
-    if not create or (folder != default_backup_dir() and _on_absent_disk(folder)):
+    if not create or (folder != default_backup_dir() and on_absent_disk(folder)):
         raise _missing_folder(folder)
     try:
         folder.mkdir(parents=True, exist_ok=True)

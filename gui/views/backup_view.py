@@ -183,6 +183,10 @@ class BackupView(QWidget):
             self.last_label.setText(
                 self.tr("Lần sao lưu gần nhất: {t}").format(t=f"{self.backups[0].taken_at:%d/%m/%Y %H:%M}")
             )
+        elif not self.folder_path().is_dir() and backup_mod.on_absent_disk(self.folder_path()):
+            self.last_label.setText(  # the USB disk is not plugged in: backing up here is refused
+                self.tr("Không thấy thư mục sao lưu này (ổ USB hoặc ổ mạng chưa cắm, chưa kết nối?).")
+            )
         else:
             self.last_label.setText(self.tr("Chưa có bản sao lưu nào trong thư mục này."))
         self.restore_button.setEnabled(bool(self.backups))
