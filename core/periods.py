@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from core.errors import ValidationError
-from core.timeutil import end_of_day, start_of_day, to_local
+from core.timeutil import MAX_YEAR, MIN_YEAR, end_of_day, start_of_day, to_local
 
 CALENDAR_PRESETS = ("day", "week", "month", "quarter", "year")
 OFFICIAL_PRESETS = (
@@ -46,6 +46,9 @@ class Period:
     preset: str = ""
 
     def __post_init__(self) -> None:
+        for day in (self.start, self.end):  # a date picker allows 1752-9999; a register does not
+            if not MIN_YEAR <= day.year <= MAX_YEAR:
+                raise ValidationError("Kỳ báo cáo", f"năm {day.year} nằm ngoài khoảng {MIN_YEAR}-{MAX_YEAR}")
         if self.end < self.start:
             raise ValidationError(
                 "Kỳ báo cáo", f"ngày cuối {self.end:%d/%m/%Y} trước ngày đầu {self.start:%d/%m/%Y}"

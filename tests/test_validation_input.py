@@ -280,3 +280,12 @@ def test_imported_rows_pass_the_intake_checks(register, admin, tmp_path):
     assert "Dòng 5: Người nộp: có ký tự điều khiển hoặc ký tự ẩn (U+202E)" in problems
     assert counts(register.store.path)[0] == before[0] + 1
     assert register.dossier("H56-250901-0005").address == "Số 3 Âu Cơ"
+
+
+def test_a_report_period_outside_the_years_is_refused_whoever_asks():
+    """The window's date pickers allow 1752-9999: the period itself refuses such years."""
+    from datetime import date
+
+    with pytest.raises(ValidationError, match="ngoài khoảng 2000-2100"):
+        Period(date(1, 1, 1), date(9999, 12, 31))
+    assert Period(date(2026, 11, 1), date(2026, 11, 30)).end.day == 30
