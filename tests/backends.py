@@ -31,6 +31,7 @@ BOTH_BACKENDS = {
     "test_attach_register",
     "test_indicators",
     "test_pg_window",
+    "test_forms2025_backends",
 }
 _numbers = itertools.count(1)
 
