@@ -9,6 +9,7 @@ from datetime import datetime, time, timedelta
 from core.attachments.status import needs_scan
 from core.fees import default_fee
 from core.model import Channel, IdKind, IntakeForm, Payment, Role, User
+from core.paths import resource_path
 from core.register import Register
 from core.text import SURNAMES
 from core.timeutil import VN_TZ
@@ -263,10 +264,9 @@ def _scan_bytes(rng: random.Random, title: str) -> bytes:
 
         page = Image.new("L", (620, 877), 246)
         draw = ImageDraw.Draw(page)
-        draw.text(
-            (60, 50), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fill=20, font=ImageFont.load_default(size=18)
-        )
-        draw.text((60, 110), title.upper()[:48], fill=10, font=ImageFont.load_default(size=22))
+        face = ImageFont.truetype(str(resource_path("fonts", "LiberationSerif-Regular.ttf")), 20)
+        draw.text((60, 50), "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", fill=20, font=face)
+        draw.text((60, 110), title.upper()[:40], fill=10, font=face)
         lines = random.Random(repr(key))  # the same pages on every run
         for y in range(170, 780, 26):
             draw.line((60, y, 60 + lines.randint(250, 500), y), fill=90, width=3)

@@ -15,6 +15,8 @@ import zlib
 
 from PIL import Image, ImageDraw, ImageFont
 
+from core.paths import resource_path
+
 A4_150DPI = (1240, 1754)
 
 
@@ -24,7 +26,7 @@ def page_image(n: int = 1, size: tuple[int, int] = (620, 877), mode: str = "RGB"
     im = Image.new("RGB", size, (250, 248, 240))
     draw = ImageDraw.Draw(im)
     w, h = size
-    font = ImageFont.load_default(size=max(h // 60, 8))
+    font = ImageFont.truetype(str(resource_path("fonts", "LiberationSerif-Regular.ttf")), max(h // 60, 8))
     draw.text(
         (w // 10, h // 20), f"CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM - trang {n}", fill=(20, 20, 20), font=font
     )

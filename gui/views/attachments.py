@@ -79,6 +79,7 @@ class AttachmentsPanel(QWidget):
         self.thumbs.setMovement(QListWidget.Movement.Static)
         self.thumbs.setWordWrap(True)
         self.thumbs.setMinimumHeight(170)
+        self.thumbs.setMaximumHeight(175)  # one row: the dossier's details keep their room
         self.thumbs.itemDoubleClicked.connect(lambda item: self.open_item(self.thumbs.row(item)))
         row = QHBoxLayout()
         row.addWidget(self.target, 1)
@@ -88,7 +89,7 @@ class AttachmentsPanel(QWidget):
         layout.addWidget(QLabel(self.tr("<b>Số hóa</b> (kéo thả tệp quét vào đây)")))
         layout.addWidget(self.status)
         layout.addLayout(row)
-        layout.addWidget(self.thumbs, 1)
+        layout.addWidget(self.thumbs)
         self.watcher = ScanFolderWatcher(self)
         self.watcher.new_file.connect(self.offer_file)
         self.watch_folder(session.register.settings.scan_watch_dir)
@@ -126,7 +127,8 @@ class AttachmentsPanel(QWidget):
             if not first_missing and s.state == DocState.NOT_DIGITISED:
                 first_missing = i + 1
         self.target.addItem(self.tr("Kết quả giải quyết"), 0)
-        self.target.setCurrentIndex(max(first_missing - 1, 0))
+        # the first document still to scan; once all are, the result (scanned when it is ready)
+        self.target.setCurrentIndex(first_missing - 1 if first_missing else self.target.count() - 1)
         for a in self.items:
             item = QListWidgetItem(self._icon(a), f"{a.target_label}\n{a.file_name}\n{human_size(a.size)}")
             item.setToolTip(f"{a.file_name} · {a.pages} trang · SHA-256 {a.sha256[:16]}…")

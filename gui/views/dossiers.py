@@ -120,7 +120,7 @@ class DossiersView(QWidget):
         side_layout.setContentsMargins(6, 0, 0, 0)
         side_layout.addWidget(self.detail, 1)
         self.attachments = AttachmentsPanel(session, side)  # scans: thumbnails, drop, picker
-        side_layout.addWidget(self.attachments, 1)
+        side_layout.addWidget(self.attachments)
         side_layout.addWidget(QLabel(self.tr("<b>Thao tác</b>")))
         side_layout.addWidget(self.actions_box)
         side_layout.addWidget(QLabel(self.tr("<b>In phiếu</b>")))

@@ -33,6 +33,7 @@ from core.today import DayPoint, TodayFigures, last_days, today_figures
 from gui import fmt
 from gui.session import Session
 from gui.tasks import Task
+from gui.views.indicators import IndicatorsBox
 from gui.widgets import heading
 
 TILES = [
@@ -107,7 +108,11 @@ class TodayView(QWidget):
         notes_layout.addWidget(self.summary_button)
         bottom = QHBoxLayout()
         bottom.addWidget(self.chart_view, 3)
-        bottom.addWidget(notes, 1)
+        right = QVBoxLayout()
+        right.addWidget(notes, 1)
+        self.indicators = IndicatorsBox(session)  # the ward's own indicators (gui/views/indicators.py)
+        right.addWidget(self.indicators)
+        bottom.addLayout(right, 1)
         line = QFrame()
         line.setFrameShape(QFrame.Shape.HLine)
         layout = QVBoxLayout(self)

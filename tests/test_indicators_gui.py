@@ -1,0 +1,36 @@
+"""The Today screen shows this month's indicators, each definition in its tooltip, and redraws
+them when something is written."""
+
+from __future__ import annotations
+
+from core import indicators
+from gui.views.today import TodayView
+from tests.helpers import make_form
+
+
+def test_today_shows_the_indicators_with_their_definitions(qtbot, gui_session, clerk, clock):
+    register = gui_session.register
+    clock.set("2026-11-20T10:00:00")
+    register.intake(make_form(channel="truc-tuyen"), clerk)
+    register.intake(make_form(), clerk)
+    view = TodayView(gui_session)
+    qtbot.addWidget(view)
+    box = view.indicators
+    qtbot.waitUntil(lambda: box.result is not None, timeout=10_000)
+    table = box.table
+    assert table.rowCount() == len(box.result.items) == 8
+    online = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Hồ sơ nộp trực tuyến")
+    assert table.item(online, 1).text() == "50,0 %"
+    item = box.result["online"]
+    assert (
+        item.definition in table.item(online, 1).toolTip() and "1/2 hồ sơ" in table.item(online, 0).toolTip()
+    )
+    assert "Từ ngày" in box.period_label.text()
+    # what the window shows is what core computes for the same month
+    expected = indicators.compute(register, box.result.period)
+    assert [table.item(r, 1).text() for r in range(8)] == [i.value_text for i in expected.items]
+    register.intake(make_form(channel="truc-tuyen"), clerk)
+    box.result = None
+    gui_session.notify()
+    qtbot.waitUntil(lambda: box.result is not None, timeout=10_000)
+    assert table.item(online, 1).text() == "66,7 %"
