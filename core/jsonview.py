@@ -39,6 +39,11 @@ def dossier_json(d: Dossier, with_events: bool = False) -> dict[str, Any]:
         "satisfaction": d.satisfaction.value if d.satisfaction else None,
         "register_book": d.register_book,
         "register_seq": d.register_seq,
+        "province_code": d.province_code,
+        "result_delivery": d.delivery().value,
+        "authorised_name": d.authorised_name,
+        "authorised_id": d.authorised_id,
+        "authorised_relation": d.authorised_relation,
     }
     if with_events:
         out["events"] = [

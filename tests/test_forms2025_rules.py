@@ -128,3 +128,25 @@ def test_report_out_into_a_closed_pipe_writes_the_file(register, clerk, db_path,
     assert proc.wait(timeout=120) == 0, err
     assert "Broken pipe" not in err and "BrokenPipeError" not in err
     assert out.stat().st_size > 0
+
+
+def test_intake_command_records_the_2025_fields(register, db_path, capsys, monkeypatch):
+    from cli.context import CliContext
+    from tests.helpers import PASSWORD
+
+    monkeypatch.setattr(CliContext, "read_secret", lambda self, prompt: PASSWORD)
+    args = ["--db", str(db_path), "--user", "canbo1", "intake", "--procedure", "1.004222"]
+    args += ["--applicant", "Nguyễn Thị Ưởng", "--id-number", "001190012345", "--at", "2026-11-23 08:00"]
+    args += ["--authorised-name", "Trần Văn Khôi", "--authorised-id", "001090012345"]
+    args += ["--authorised-relation", "con", "--delivery", "truc-tuyen", "--province-code", "H56-1", "--json"]
+    assert main(args) == 0
+    got = json.loads(capsys.readouterr().out)
+    assert (got["authorised_name"], got["authorised_id"], got["authorised_relation"]) == (
+        "Trần Văn Khôi",
+        "001090012345",
+        "con",
+    )
+    assert got["result_delivery"] == "truc-tuyen" and got["province_code"] == "H56-1"
+    assert main([*args[:-1], "--authorised-id", "123"]) == 2  # not a CCCD: refused, nothing written
+    assert "phải gồm đúng 12 chữ số" in capsys.readouterr().err
+    assert register.store.dossier_count() == 1
