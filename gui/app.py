@@ -28,6 +28,11 @@ def application() -> QApplication:
     icon = resource_path("icons", "motcua.png")
     if icon.exists():
         app.setWindowIcon(QIcon(str(icon)))
+    if not app.property("motcua_vietnamese"):  # Qt's own words (menus, file dialog, calendar)
+        from gui import qt_vietnamese
+
+        qt_vietnamese.install(app)
+        app.setProperty("motcua_vietnamese", True)
     return app  # type: ignore[return-value]
 
 
@@ -48,7 +53,9 @@ def start(session: Session) -> MainWindow | None:
     if fixed is not None:  # a training or test clock must never pass for the real one
         window.setWindowTitle(f"{window.windowTitle()} [đồng hồ giả lập: {fmt_vn(fixed)}]")
     window.backup_on_close = True  # the day's backup when the counter closes
+    window.restore_or_maximise()  # the size left last time, else the screen above the taskbar
     window.show()
+    window.warm_up()  # the first save-and-print's slow parts, off the GUI thread
     return window
 
 

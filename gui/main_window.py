@@ -90,6 +90,12 @@ class MainWindow(QMainWindow):
         self.add_shortcut("F8", self.note_difficulty)
         self.add_shortcut("Ctrl+0", self.sidebar.setFocus)
         self.add_shortcut("Ctrl+L", self.lock)
+        from PySide6.QtWidgets import QApplication
+
+        from gui.scanner import ScannerFilter
+
+        self.scanner = ScannerFilter(self.scanned, self, wanted=self._scan_wanted)
+        QApplication.instance().installEventFilter(self.scanner)  # goes with the window
         if build_screens:
             from gui.screens import add_standard_screens
 
@@ -196,8 +202,15 @@ class MainWindow(QMainWindow):
     def _focus_screen(self) -> None:
         """Enter in the sidebar: the keyboard goes into the screen shown."""
         widget = self.current_screen()
-        if widget is not None and hasattr(widget, "focus_first"):
+        if widget is None:
+            return
+        if hasattr(widget, "focus_first"):
             widget.focus_first()
+            return
+        for child in widget.findChildren(QWidget):  # the screen's first field, in tab order
+            if child.focusPolicy() & Qt.FocusPolicy.TabFocus and child.isVisibleTo(widget):
+                child.setFocus(Qt.FocusReason.TabFocusReason)
+                return
 
     @staticmethod
     def _activate(widget: QWidget, keep_focus: bool = False) -> None:
@@ -205,6 +218,20 @@ class MainWindow(QMainWindow):
             widget.activated()
         if hasattr(widget, "focus_first") and not keep_focus:
             widget.focus_first()
+
+    def _scan_wanted(self, focus: QWidget | None) -> bool:
+        """Scans are taken from this window's screens, not from a dialog or the return field."""
+        if focus is None or focus.window() is not self or self.pages.currentIndex() != 0:
+            return False
+        if "return" not in self.screens or "return" in self.screens.pending:
+            return "return" in self.screens
+        return focus is not self.screens["return"].scan
+
+    def scanned(self, code: str) -> None:
+        """A receipt scanned on any screen: the return screen looks it up."""
+        screen = self.show_screen("return")
+        screen.scan.setText(code)
+        screen.lookup()
 
     def may_discard_typing(self) -> bool:
         """Every screen with typed data asks first (shown, so the clerk sees what would go)."""
@@ -226,16 +253,43 @@ class MainWindow(QMainWindow):
             super().closeEvent(event)
 
     # --- size -------------------------------------------------------------------------------
+    @staticmethod
+    def ui_settings() -> QSettings:
+        """Window sizes and column widths: this PC's, in the user's MotCua data folder."""
+        from core.paths import data_dir
+
+        return QSettings(str(data_dir() / "cua-so.ini"), QSettings.Format.IniFormat)
+
     def save_geometry(self) -> None:
-        QSettings().setValue("window/geometry", self.saveGeometry())
+        self.ui_settings().setValue("window/geometry", self.saveGeometry())
+        for widget in list(dict.values(self.screens)):
+            if hasattr(widget, "save_layout"):
+                widget.save_layout(self.ui_settings())
 
     def restore_or_maximise(self) -> None:
         """The size the user left, else maximised to the available area (above the taskbar)."""
-        saved = QSettings().value("window/geometry")
+        saved = self.ui_settings().value("window/geometry")
         if saved is None or not self.restoreGeometry(saved):
             screen = self.screen().availableGeometry()
             self.setGeometry(screen)
             self.setWindowState(Qt.WindowState.WindowMaximized)
+
+    def warm_up(self) -> None:
+        """After login: the first save-and-print's slow parts once, off the GUI thread."""
+        import logging
+
+        from gui.printing import warm_up
+        from gui.tasks import Task
+
+        def printer_ready(_result) -> None:
+            from PySide6.QtPrintSupport import QPrinterInfo
+
+            QPrinterInfo.defaultPrinterName()  # the printer list, asked once while idle
+
+        def failed(exc: BaseException) -> None:  # a warm-up never bothers the user
+            logging.getLogger("motcua.gui").warning("Khởi động trước phần in không được: %s", exc)
+
+        Task(self, lambda: warm_up(self.session)).success(printer_ready).failure(failed).run_in_background()
 
     # --- lock / switch user -----------------------------------------------------------------
     def _lock_panel(self) -> QWidget:

@@ -209,3 +209,16 @@ class PrintService:
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("PrintService", text)
+
+
+def warm_up(session: Session) -> None:
+    """Do once, off the GUI thread, what makes the first save-and-print of a session slow
+    (reportlab's fonts, the QR code, PDFium's start): render the newest dossier's receipt and
+    rasterise it, recording nothing. Without a dossier yet, the modules are imported only."""
+    from core.storage import DossierQuery
+    from reports.receipt import render_receipt
+
+    register = session.worker_register()
+    newest = register.query(DossierQuery(limit=1))
+    if newest:
+        pdf_pages(render_receipt(register.dossier(newest[0].code), register.settings), dpi=72)

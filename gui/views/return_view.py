@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import MotCuaError
 from core.model import Dossier, Satisfaction, Status
+from gui import fmt
 from gui.session import Session
 from gui.views.detail import detail_html
 from gui.widgets import heading
@@ -127,6 +128,14 @@ class ReturnView(QWidget):
             self.satisfaction.setExclusive(True)
             self.receiver.setFocus()
             self.receiver.selectAll()
+        elif d.status == Status.RETURNED:
+            self.message.setText(
+                self.tr("Hồ sơ {c} đã trả kết quả cho {n} lúc {t}: không cần trả lại.").format(
+                    c=d.code, n=d.receiver_name or d.applicant, t=fmt.moment(d.returned_at)
+                )
+            )
+            self.message.setStyleSheet("font-size: 15px; color: #2f6690;")
+            self.scan.selectAll()
         else:
             self.message.setText(
                 self.tr("Hồ sơ đang ở trạng thái “{s}”: chưa trả kết quả được.").format(s=d.status.label)

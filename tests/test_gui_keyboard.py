@@ -1,0 +1,155 @@
+"""The window by keyboard: scans from any screen, lock and switch user, Qt's own words in
+Vietnamese, the window's size."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QLocale, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QLineEdit
+
+from core.model import Status
+from gui.dialogs.login import LoginDialog
+from gui.main_window import MainWindow
+from tests.gui_helpers import type_text
+from tests.helpers import PASSWORD, make_form
+
+
+def shown_window(qtbot, session):
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    with qtbot.waitActive(window):
+        window.show()
+        window.activateWindow()
+    return window
+
+
+def scanner_types(widget, text: str, clock: list[float], gap: float = 0.005) -> None:
+    """A scanner's burst: the text and Enter, ``gap`` seconds apart (on the filter's clock)."""
+    for ch in text:
+        clock[0] += gap
+        key = ord(ch.upper()) if ch.isascii() and ch.isalnum() else 0
+        for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+            QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
+    clock[0] += gap
+    for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
+        QApplication.sendEvent(widget, QKeyEvent(kind, Qt.Key.Key_Return, Qt.KeyboardModifier.NoModifier))
+
+
+def test_a_scan_on_today_or_intake_goes_to_return_and_leaves_no_trace(qtbot, gui_session, clerk):
+    reg = gui_session.register
+    code = reg.intake(make_form(), clerk).code
+    reg.apply(code, "resolve", clerk)
+    window = shown_window(qtbot, gui_session)
+    clock = [100.0]
+    window.scanner.clock = lambda: clock[0]
+    today = window.show_screen("today")
+    scanner_types(QApplication.focusWidget() or today, code, clock)
+    assert window.current_key() == "return"
+    ret = window.screens["return"]
+    assert ret.dossier is not None and ret.dossier.code == code
+    intake = window.show_screen("intake")
+    type_text(intake.procedure_edit, "khai")
+    clock[0] += 1
+    scanner_types(intake.procedure_edit, code, clock)
+    assert window.current_key() == "return" and ret.scan.text() == code
+    assert intake.procedure_edit.text() == "khai", "the scanned code did not land in the procedure"
+
+
+def test_typing_a_code_by_hand_is_not_taken_for_a_scan(qtbot, gui_session, clerk):
+    code = gui_session.register.intake(make_form(), clerk).code
+    window = shown_window(qtbot, gui_session)
+    clock = [100.0]
+    window.scanner.clock = lambda: clock[0]
+    dossiers = window.show_screen("dossiers")
+    dossiers.search.setFocus()
+    scanner_types(dossiers.search, code, clock, gap=0.12)  # a person, 120 ms a key
+    assert window.current_key() == "dossiers" and dossiers.search.text() == code
+
+
+def test_rescanning_a_returned_dossier_says_it_was_returned(qtbot, gui_session, clerk):
+    reg = gui_session.register
+    code = reg.intake(make_form(), clerk).code
+    reg.apply(code, "resolve", clerk)
+    reg.apply(code, "return", clerk, receiver_name="Nguyễn Thị Ưởng")
+    window = shown_window(qtbot, gui_session)
+    ret = window.show_screen("return")
+    ret.scan.setText(code)
+    ret.lookup()
+    assert reg.dossier(code).status == Status.RETURNED
+    text = ret.message.text()
+    assert "đã trả kết quả cho Nguyễn Thị Ưởng" in text and "chưa trả" not in text
+
+
+def test_ctrl_l_locks_and_another_user_logs_in_without_closing(qtbot, gui_session, fake_prompts):
+    window = shown_window(qtbot, gui_session)
+    assert "users" not in window.screens
+    qtbot.keyClick(window.screens["today"], Qt.Key.Key_L, Qt.KeyboardModifier.ControlModifier)
+    assert not gui_session.logged_in and window.pages.currentWidget() is window.lock_panel
+    assert window.isVisible()
+
+    def login(dialog):
+        assert isinstance(dialog, LoginDialog)
+        dialog.login_edit.setText("quantri")
+        dialog.password_edit.setText(PASSWORD)
+        return dialog.try_login()
+
+    fake_prompts.dialog_hook = login
+    qtbot.keyClick(window.unlock_button, Qt.Key.Key_Return)
+    assert window.unlock() if gui_session.user is None else True
+    assert gui_session.user.login == "quantri" and window.pages.currentIndex() == 0
+    assert "users" in window.screens, "the administrator gets the admin screens"
+    assert "quantri" in window.user_label.text() or gui_session.user.full_name in window.user_label.text()
+
+
+def test_lock_asks_first_when_an_intake_is_half_typed(qtbot, gui_session, fake_prompts):
+    window = shown_window(qtbot, gui_session)
+    intake = window.show_screen("intake")
+    type_text(intake.applicant.edit, "Đỗ Văn Nam")
+    fake_prompts.confirm_answer = False
+    assert not window.lock()
+    assert gui_session.logged_in and intake.applicant.text() == "Đỗ Văn Nam"
+
+
+def test_admin_screens_and_the_sidebar_by_keyboard(qtbot, register, fake_prompts):
+    from gui.session import Session
+
+    session = Session(register)
+    session.set_user(register.user("quantri"))
+    window = shown_window(qtbot, session)
+    qtbot.keyClick(window.screens["today"], Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_key() == "users"
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
+    assert window.sidebar.hasFocus()
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Down)
+    assert window.current_key() == "settings" and window.sidebar.hasFocus(), "arrows browse the screens"
+    qtbot.keyClick(window.sidebar, Qt.Key.Key_Return)
+    assert not window.sidebar.hasFocus(), "Enter goes into the screen"
+
+
+def test_qt_own_words_are_vietnamese(qtbot, qapp):
+    from gui import qt_vietnamese
+
+    qt_vietnamese.install(qapp)
+    assert QLocale().language() == QLocale.Language.Vietnamese
+    edit = QLineEdit()
+    qtbot.addWidget(edit)
+    menu = edit.createStandardContextMenu()
+    texts = [a.text().split("\t")[0].replace("&", "") for a in menu.actions() if a.text()]
+    assert {"Hoàn tác", "Sao chép", "Dán", "Chọn tất cả"} <= set(texts), texts
+    assert QApplication.translate("QFileDialog", "Look in:") == "Tìm trong:"
+    assert "12" in QLocale().monthName(12) and QLocale().monthName(12) != "December"
+
+
+def test_the_window_opens_within_the_available_area(qtbot, gui_session):
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    window.restore_or_maximise()
+    window.show()
+    available = window.screen().availableGeometry()
+    assert window.width() <= available.width() and window.height() <= available.height()
+    window.resize(760, 580)
+    window.save_geometry()
+    again = MainWindow(gui_session)
+    qtbot.addWidget(again)
+    again.restore_or_maximise()
+    assert (again.width(), again.height()) == (760, 580), "the size the user left"
