@@ -81,14 +81,14 @@ def _write(path: Path, data: bytes) -> Path:
 
 
 def cmd_report_pdf(ctx: CliContext, args: argparse.Namespace) -> int:
-    from reports.signing.pdf import report_pdf
+    from reports.signing.pdf import report_pdf, ward_indicators
     from reports.signing.stored import load_signed
 
     register = ctx.require_initialised()
     out = _pdf_path(args.out)
     report = rp.get(register, args.id)
     signed = load_signed(register, report)
-    _write(out, signed or report_pdf(report, register.settings))
+    _write(out, signed or report_pdf(report, register.settings, ward_indicators(register, report)))
     what = "bản PDF đã ký số" if signed else ("bản nháp" if not report.is_signed else "bản PDF (chưa ký số)")
     print(f"Đã ghi {what} của báo cáo số {report.id}: {out}")
     return 0

@@ -113,7 +113,9 @@ def test_signed_with_p12_is_valid_for_pyhanko_and_pdfsig(register, draft, tmp_pa
 
 def test_the_visible_signature_sits_in_the_sign_off_block_and_is_drawn(register, draft, tmp_path, p12):
     done = sign_digitally(register, draft.id, "phochutich", PASSWORD, Pkcs12Source(p12), P12_PASSPHRASE)
-    spot = render_report(done.report, register.settings).spot
+    from reports.signing.pdf import ward_indicators
+
+    spot = render_report(done.report, register.settings, ward_indicators(register, done.report)).spot
     reader = PdfReader(io.BytesIO(done.pdf))
     widgets = [
         a.get_object()
@@ -318,3 +320,12 @@ def test_a_signed_reports_pdf_keeps_the_heading_it_was_signed_with(register, adm
     text = page_text(again)
     assert "UBND PHƯỜNG TÂY HỒ" in text and "Văn phòng UBND thành phố Hà Nội" in text
     assert "Mới Đổi Tên" not in text and embedded_snapshot(again)["ward_name"] == "UBND phường Tây Hồ"
+
+
+def test_the_signed_pdf_carries_the_wards_indicators_as_the_workbook_does(register, draft, p12):
+    from reports.indicators_table import TITLE as INDICATORS_TITLE
+
+    done = sign_digitally(register, draft.id, "phochutich", PASSWORD, Pkcs12Source(p12), P12_PASSPHRASE)
+    text = page_text(done.pdf)
+    assert "CHỈ SỐ PHỤC VỤ NGƯỜI DÂN" in text and INDICATORS_TITLE.split(" (")[0] in text
+    assert "Hồ sơ nộp trực tuyến" in text

@@ -135,8 +135,12 @@ def snapshot_of(report: Report, settings: Settings) -> dict[str, Any]:
     }
 
 
-def render_report(report: Report, settings: Settings) -> RenderedReport:
-    """The report's PDF (unsigned) and the spot reserved for the vice-chair's visible signature."""
+def render_report(report: Report, settings: Settings, indicators=None) -> RenderedReport:
+    """The report's PDF (unsigned) and the spot reserved for the vice-chair's visible signature.
+
+    ``indicators`` (``core.indicators.Indicators``) adds the ward's service indicators as a short
+    table before the sign-off, as the workbook does; they are outside the fingerprint.
+    """
     register_fonts()
     settings = printed_settings(report, settings)  # a signed report: the heading it was signed with
     buffer = io.BytesIO()
@@ -175,6 +179,8 @@ def render_report(report: Report, settings: Settings) -> RenderedReport:
                 ]
             )
         )
+    if indicators is not None:
+        story.append(KeepTogether(_indicators(indicators, width)))
     story.append(KeepTogether(_sign_off(report, width, spot)))
     doc.build(story, onFirstPage=_footer, onLaterPages=_footer)
     return RenderedReport(buffer.getvalue(), spot, snapshot_of(report, settings))
@@ -274,6 +280,51 @@ def _table(report: Report, width: float) -> Table:
     return table
 
 
+def _indicators(result, width: float) -> list[Flowable]:
+    """The workbook's indicators table (reports.indicators_table) in four columns."""
+    from core.indicators import FOOTNOTE
+    from core.timeutil import fmt_vn
+    from reports.indicators_table import HEADINGS
+    from reports.indicators_table import TITLE as INDICATORS_TITLE
+
+    rows: list[list[Any]] = [[_p(text, size=TABLE, bold=True) for _, _, text in HEADINGS]]
+    for item in result.items:
+        value = item.value_text + (f"\n({item.detail_text})" if item.detail_text else "")
+        rows.append(
+            [
+                _p(item.group, size=TABLE, align=TA_LEFT),
+                _p(item.label, size=TABLE, align=TA_LEFT),
+                _p(value, size=TABLE),
+                _p(item.definition, size=TABLE - 0.5, align=TA_LEFT),
+            ]
+        )
+    table = Table(rows, colWidths=[width * 0.16, width * 0.2, width * 0.12, width * 0.52], repeatRows=1)
+    table.setStyle(
+        TableStyle(
+            [
+                ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
+    return [
+        Spacer(1, 2 * mm),
+        _p(INDICATORS_TITLE, bold=True, align=TA_LEFT),
+        _p(
+            f"Kỳ: {result.period.label}; số liệu tính lúc {fmt_vn(result.cutoff)}.",
+            size=TABLE,
+            italic=True,
+            align=TA_LEFT,
+        ),
+        table,
+        Spacer(1, 1 * mm),
+        _p(FOOTNOTE, size=TABLE - 1, italic=True, align=TA_LEFT),
+        Spacer(1, 2 * mm),
+    ]
+
+
 def _sign_off(report: Report, width: float, spot: SignatureSpot) -> list[Flowable]:
     """Preparer left; the vice-chair right: role, sign-off time, the signature's box, name, title."""
     left = [
@@ -313,6 +364,15 @@ def _sign_off(report: Report, width: float, spot: SignatureSpot) -> list[Flowabl
     return [Spacer(1, 1.5 * mm), block]
 
 
+def ward_indicators(register, report: Report):
+    """The ward's indicators for the report's period, as the workbook shows them (None if unavailable)."""
+    try:
+        from core.indicators import compute
+    except ImportError:  # pragma: no cover - an older tree without indicators
+        return None
+    return compute(register, report.period)
+
+
 def embed_snapshot(writer, snapshot: dict[str, Any]) -> None:
     """Attach the snapshot as ``motcua-bao-cao.json`` (covered by the signature added after it)."""
     from pyhanko.pdf_utils import embed
@@ -328,11 +388,11 @@ def embed_snapshot(writer, snapshot: dict[str, Any]) -> None:
     embed.embed_file(writer, spec)
 
 
-def report_pdf(report: Report, settings: Settings) -> bytes:
+def report_pdf(report: Report, settings: Settings, indicators=None) -> bytes:
     """The unsigned PDF with its snapshot embedded (``motcua report pdf``): a draft or a copy."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 
-    rendered = render_report(report, settings)
+    rendered = render_report(report, settings, indicators)
     writer = IncrementalPdfFileWriter(io.BytesIO(rendered.pdf))
     embed_snapshot(writer, rendered.snapshot)
     out = io.BytesIO()

@@ -26,7 +26,7 @@ from core.model import Role
 from core.register import Register
 from reports.signing.keys import CertificateInfo, KeySource, open_key, signer_certificate
 from reports.signing.pades import sign_pdf
-from reports.signing.pdf import render_report
+from reports.signing.pdf import render_report, ward_indicators
 from reports.signing.stored import save_signed, sha256_hex
 
 
@@ -83,7 +83,7 @@ def sign_digitally(
         info.check_valid_at(register.now())
         with register.store.transaction():
             signed = rp.sign(register, report_id, login, password, now=now)
-            rendered = render_report(signed, settings)
+            rendered = render_report(signed, settings, ward_indicators(register, signed))
             data = sign_pdf(
                 rendered,
                 signer,
