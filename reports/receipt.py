@@ -116,7 +116,7 @@ class _Pages:
             sheet.space(p.body * 0.6)
 
 
-def _lines_2025(p: Paper, d: Dossier, settings: Settings, fee_text: str | None) -> list:
+def _lines_2025(d: Dossier, settings: Settings) -> list:
     centre = settings.centre_name.strip()
     who = f"{COUNTER}{' - ' + centre if centre else ''} tiếp nhận hồ sơ của"
     lines = [labelled(who, d.applicant), labelled(ID_LABEL, id_text(d))]
@@ -182,7 +182,7 @@ def draw_receipt(
     hang = p.body * 1.2
     number_w = p.body * 1.6
     if new:
-        sheet.add(*(body(p, runs, hang=hang) for runs in _lines_2025(p, d, settings, fee_text)))
+        sheet.add(*(body(p, runs, hang=hang) for runs in _lines_2025(d, settings)))
         sheet.add(body(p, "Thành phần hồ sơ nộp gồm:", hang=hang))
     else:
         centre = settings.centre_name.strip()
