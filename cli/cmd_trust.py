@@ -71,7 +71,7 @@ def _rows_and_heads(ctx: CliContext, args: argparse.Namespace):
             _backup_dir(ctx, argparse.Namespace(to_dir=None)),
         ]
         infos = {b.path: b for f in folders for b in backup_mod.list_backups(f)}
-        backups = [b.path for b in sorted(infos.values(), key=lambda b: b.taken_at)[-5:]]
+        backups = [b.path for b in sorted(infos.values(), key=lambda b: b.taken_at, reverse=True)]
     return tamper.examine(ctx.register.store, backups, known)
 
 

@@ -32,6 +32,9 @@ class Findings:
         return not self.problems
 
 
+MAX_BACKUPS = 5  # this register's newest backups compared: a cut or rewrite shows in the newest
+
+
 def head(entries: list[dict]) -> tuple[int, str]:
     """(number of the last entry, its hash): what is printed and kept to detect a cut chain."""
     return (entries[-1]["id"], entries[-1]["hash"]) if entries else (0, "")
@@ -52,7 +55,9 @@ def parse_known(text: str) -> tuple[int, str]:
 
 
 def examine(store, backups: list[Path] = (), known: list[tuple[int, str]] = ()) -> Findings:
-    """Seals, backups' heads and heads printed on reports, against the register in ``store``."""
+    """Seals, backups' heads and heads printed on reports, against the register in ``store``.
+
+    ``backups``: newest first; the first ``MAX_BACKUPS`` of this register are compared."""
     entries = store.audit_rows()
     by_id = {e["id"]: e["hash"] for e in entries}
     verdict = audit_state.check(entries, store.table_rows)
@@ -66,10 +71,14 @@ def examine(store, backups: list[Path] = (), known: list[tuple[int, str]] = ()) 
         elif not by_id[number].startswith(digest):
             found.problems.append(f"mục {number} khác với đầu chuỗi đã in: nhật ký đã bị viết lại")
     mine = (store.meta("register_id"), entries[0]["hash"] if entries else None)
-    for path in backups:
+    compared = 0
+    for path in backups:  # newest first; folders may hold other registers' backups too
+        if compared == MAX_BACKUPS:
+            break
         other = _backup_head(path)
         if other is None or not _same_register(mine, other[0]):  # another register's (or unreadable)
             continue
+        compared += 1
         found.heads_checked += 1
         number, digest = other[1]
         if number not in by_id:

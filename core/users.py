@@ -10,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from core.errors import AuthenticationError, PermissionDenied, ValidationError
 from core.model import Role, User
-from core.text import nfc
+from core.text import hidden_character, nfc
 from core.timeutil import from_db, to_db
 
 MAX_FAILED_LOGINS = 5
@@ -53,13 +53,15 @@ RESERVED_LOGINS = frozenset({SYSTEM_ACCOUNT.login})
 def hash_password(password: str) -> str:
     if len(password or "") < MIN_PASSWORD:
         raise ValidationError("Mật khẩu", f"phải có ít nhất {MIN_PASSWORD} ký tự")
+    if hidden_character(password):  # control bytes or undecodable input: never what was meant
+        raise ValidationError("Mật khẩu", "có ký tự điều khiển hoặc ký tự không đọc được")
     return _hasher.hash(password)
 
 
 def password_matches(stored_hash: str, password: str) -> bool:
     try:
         return _hasher.verify(stored_hash, password)
-    except (VerificationError, InvalidHashError):
+    except (VerificationError, InvalidHashError, UnicodeEncodeError):  # undecodable stdin bytes
         return False
 
 
