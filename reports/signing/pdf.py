@@ -64,6 +64,7 @@ SIGNATURE_BOX = (80 * mm, 22 * mm)  # width, height of the visible signature
 SNAPSHOT_FILE = "motcua-bao-cao.json"
 SNAPSHOT_VERSION = 1
 RED = colors.HexColor("#C00000")
+INDICATOR_HEADINGS = ("Nhóm chỉ số", "Chỉ số", "Kết quả", "Cách tính")
 
 
 @dataclass
@@ -284,10 +285,9 @@ def _indicators(result, width: float) -> list[Flowable]:
     """The workbook's indicators table (reports.indicators_table) in four columns."""
     from core.indicators import FOOTNOTE
     from core.timeutil import fmt_vn
-    from reports.indicators_table import HEADINGS
     from reports.indicators_table import TITLE as INDICATORS_TITLE
 
-    rows: list[list[Any]] = [[_p(text, size=TABLE, bold=True) for _, _, text in HEADINGS]]
+    rows: list[list[Any]] = [[_p(text, size=TABLE, bold=True) for text in INDICATOR_HEADINGS]]
     for item in result.items:
         value = item.value_text + (f"\n({item.detail_text})" if item.detail_text else "")
         rows.append(
