@@ -191,7 +191,7 @@ def build(period: Period, cutoff: datetime, c: Counts) -> Indicators:
         Indicator(
             "digitised_intake",
             g["digitising"],
-            "Số hóa thành phần hồ sơ khi tiếp nhận",
+            "Số hóa hồ sơ khi tiếp nhận",
             c.paper_digitised,
             c.paper_to_digitise,
             "Tỷ lệ hồ sơ giấy (trực tiếp, bưu chính) tiếp nhận trong kỳ, có thành phần phải số hóa, "

@@ -21,6 +21,7 @@ from core.timeutil import now as local_now
 from core.timeutil import to_local
 from reports.common import DOTS, place_date, vn_moment
 from reports.datasheet import SHEET_NAME, data_rows, write_datasheet
+from reports.indicators_table import SHEET as INDICATORS_SHEET
 from reports.indicators_table import write_indicators
 from reports.xlsxkit import (
     LAST_COL,
@@ -76,7 +77,7 @@ def report_workbook(report: Report, settings: Settings, indicators: Indicators |
 
     A signed report prints the heading frozen in its snapshot (ward, centre, place, recipient),
     not today's settings: what the vice-chair signed does not change afterwards. With
-    ``indicators``, the ward's service indicators follow as a short second table
+    ``indicators``, the ward's service indicators are a short second table on sheet "Chỉ số"
     (``reports.indicators_table``), computed when the file is made, outside the signed figures.
     """
     settings = printed_settings(report, settings)
@@ -108,14 +109,14 @@ def report_workbook(report: Report, settings: Settings, indicators: Indicators |
         put(ws, r, 1, f"{heading}:", to_col=LAST_COL, fnt=font(bold=True))
         text_row(ws, r + 1, (text or "").strip() or NOTHING)
         r += 2
-    if indicators is not None:
-        r = write_indicators(ws, r + 1, indicators)
     _sign_off(ws, r + 1, report)
     ws.freeze_panes = ws.cell(row=first, column=3)
     print_setup(ws, f"{top}:{first - 1}")
     keep_together(ws, r + 1, ws.max_row, (top, first - 1))
     ws.print_area = f"A1:M{ws.max_row}"
     write_datasheet(wb.create_sheet(SHEET_NAME), data_rows(report, settings))
+    if indicators is not None:  # a short second table, on its own sheet after the report
+        write_indicators(wb.create_sheet(INDICATORS_SHEET, 1), indicators, settings.ward_name)
     return to_bytes(wb)
 
 

@@ -16,7 +16,7 @@ from core import indicators
 from core import reporting as rp
 from core.periods import Period
 from reports.email_body import report_bodies
-from reports.indicators_table import TITLE
+from reports.indicators_table import SHEET, TITLE
 from reports.workbook import report_workbook
 from tests.helpers import at, make_form
 from tests.test_attach_samples import jpeg_bytes
@@ -50,33 +50,27 @@ def test_the_workbook_has_the_indicators_table_one_page_wide_and_small(register,
     result = indicators.compute(register, NOV)
     data = report_workbook(report, register.settings, result)
     assert len(data) < 30 * 1024, len(data)
-    ws = load_workbook(io.BytesIO(data))["Báo cáo"]
+    wb = load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[:2] == ["Báo cáo", SHEET]
+    ws = wb[SHEET]
     values = [[c.value for c in row] for row in ws.iter_rows()]
-    flat = [v for row in values for v in row if isinstance(v, str)]
-    top = next(i for i, row in enumerate(values) if row[0] == TITLE)
-    heading = values[top + 2]
-    assert (heading[0], heading[2], heading[4], heading[6]) == (
-        "Nhóm chỉ số",
-        "Chỉ số",
-        "Kết quả",
-        "Cách tính",
-    )
-    lines = values[top + 3 : top + 3 + len(result.items)]
-    assert [row[2] for row in lines] == [i.label for i in result.items]
-    assert [row[6] for row in lines] == [i.definition for i in result.items]
-    progress = lines[0][4]
-    assert progress.startswith(result["progress"].value_text) and "hồ sơ" in progress
-    assert lines[6][4] == "100,0 %\n(3/3 hồ sơ)"  # the three paper dossiers, both documents scanned
-    assert indicators.FOOTNOTE in flat
-    # one page wide, as before: fit to width, the print area still the 13 columns
+    assert values[0][0] == TITLE and "Từ ngày 01/11/2026 đến ngày 30/11/2026" in values[1][0]
+    assert values[3] == ["Nhóm chỉ số", "Chỉ số", "Kết quả", "Cách tính"]
+    lines = values[4 : 4 + len(result.items)]
+    assert [row[1] for row in lines] == [i.label for i in result.items]
+    assert [row[3] for row in lines] == [i.definition for i in result.items]
+    assert [row[0] for row in lines][:3] == ["Tiến độ giải quyết", None, "Dịch vụ công trực tuyến"]
+    assert lines[0][2].startswith(result["progress"].value_text) and "hồ sơ" in lines[0][2]
+    assert lines[6][2] == "100,0 %\n(3/3 hồ sơ)"  # the three paper dossiers, both documents scanned
+    assert values[4 + len(result.items) + 1][0] == indicators.FOOTNOTE
+    # one A4 page wide, its own heading row repeated, nothing of the report's above it
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
-    assert ws.print_area and "$M$" in str(ws.print_area)
-    # the sign-off still closes the sheet, after the indicators
-    signer_row = next(i for i, row in enumerate(values) if "PHÓ CHỦ TỊCH" in row)
-    assert signer_row > top + len(result.items)
-    # without indicators the workbook is the report alone
-    plain = load_workbook(io.BytesIO(report_workbook(report, register.settings)))["Báo cáo"]
-    assert TITLE not in [c.value for row in plain.iter_rows() for c in row]
+    assert ws.page_setup.orientation == "portrait" and ws.print_title_rows == "$4:$4"
+    # the report's sheet is the document that was signed, unchanged by the indicators
+    plain = load_workbook(io.BytesIO(report_workbook(report, register.settings)))
+    report_sheet = [[c.value for c in row] for row in wb["Báo cáo"].iter_rows()]
+    assert report_sheet == [[c.value for c in row] for row in plain["Báo cáo"].iter_rows()]
+    assert SHEET not in plain.sheetnames
 
 
 def test_the_email_body_carries_each_indicator_with_its_definition(register, clerk, clock):
