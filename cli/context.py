@@ -153,4 +153,8 @@ def open_window(args: argparse.Namespace) -> int:
         print(f"Lỗi: không mở được cửa sổ MotCua ({exc}).", file=sys.stderr)
         return 2
     given = args.db or os.environ.get("MOTCUA_DB")
+    if not given:  # the server the window's set-up chose, if it chose one
+        from core.storage.postgres.connection import remembered_server
+
+        given = remembered_server()
     return run(given if is_server_url(given) else Path(args.db) if args.db else default_db_path())

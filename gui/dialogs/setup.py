@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
+    QButtonGroup,
     QDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QPushButton,
+    QRadioButton,
     QVBoxLayout,
 )
 
@@ -36,6 +38,23 @@ class SetupDialog(QDialog):
             )
         )
         intro.setWordWrap(True)
+        # Where the register lives: this PC (a file), or the centre's server shared by all counters.
+        self.where_local = QRadioButton(self.tr("Chỉ máy này (một quầy)"))
+        self.where_server = QRadioButton(self.tr("Máy chủ của trung tâm (nhiều quầy dùng chung)"))
+        self.where_local.setChecked(True)
+        where = QButtonGroup(self)
+        where.addButton(self.where_local)
+        where.addButton(self.where_server)
+        self.server_url = QLineEdit()
+        self.server_url.setPlaceholderText("postgresql://motcua_quay@192.168.1.10/motcua")
+        self.server_password = QLineEdit()
+        self.server_password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.server_password.setPlaceholderText(self.tr("giữ trong kho mật khẩu của Windows"))
+        for widget in (self.server_url, self.server_password):
+            widget.setEnabled(False)
+            self.where_server.toggled.connect(widget.setEnabled)
+        for name in ("where_local", "where_server", "server_url", "server_password"):
+            getattr(self, name).setObjectName(name)
         self.ward = QLineEdit()
         self.ward.setPlaceholderText(self.tr("Ví dụ: UBND phường Tây Hồ"))
         self.agency = QLineEdit()
@@ -50,6 +69,8 @@ class SetupDialog(QDialog):
         for name in ("ward", "agency", "address", "admin_login", "admin_name", "password", "password2"):
             getattr(self, name).setObjectName(name)
         form = QFormLayout()
+        form.addRow(self.tr("Địa chỉ máy chủ"), self.server_url)
+        form.addRow(self.tr("Mật khẩu máy chủ"), self.server_password)
         form.addRow(self.tr("Tên đơn vị"), self.ward)
         form.addRow(self.tr("Mã cơ quan"), self.agency)
         form.addRow(self.tr("Địa chỉ"), self.address)
@@ -75,11 +96,19 @@ class SetupDialog(QDialog):
         buttons.addWidget(self.save_button)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
+        layout.addWidget(self.where_local)
+        layout.addWidget(self.where_server)
         layout.addLayout(form)
         layout.addWidget(self.message)
         layout.addLayout(buttons)
 
     def save(self) -> bool:
+        if self.where_server.isChecked():
+            if not self._use_server():
+                return False
+            if self.session.register.is_initialised:  # another counter set the centre up already
+                self.accept()
+                return True
         if self.password.text() != self.password2.text():
             self.message.setText(self.tr("Hai lần nhập mật khẩu không khớp."))
             return False
@@ -97,6 +126,36 @@ class SetupDialog(QDialog):
             return False
         self.session.set_user(admin)
         self.accept()
+        return True
+
+    def _use_server(self) -> bool:
+        """Open the centre's server instead of this PC's file; remember it for the next start.
+
+        A typed password goes to the OS credential store (keyring), never into a file."""
+        from core.register import Register
+        from core.storage import is_server_url
+        from core.storage.postgres import connection
+
+        url = self.server_url.text().strip()
+        if not is_server_url(url):
+            self.message.setText(self.tr("Địa chỉ máy chủ có dạng postgresql://tên@máy/tên_csdl."))
+            return False
+        try:
+            if self.server_password.text():
+                connection.save_password(url, self.server_password.text())
+        except Exception:  # noqa: BLE001 - no usable credential store on this PC
+            self.message.setText(
+                self.tr("Máy này không có kho mật khẩu: ghi mật khẩu máy chủ vào tệp pgpass.")
+            )
+            return False
+        try:
+            server = Register.open(url, clock=self.session.register.clock)
+        except MotCuaError as exc:
+            self.message.setText(exc.message)
+            return False
+        old, self.session.register, self.session.db_path = self.session.register, server, url
+        old.close()
+        connection.remember_server(url)
         return True
 
     def use_demo(self) -> None:

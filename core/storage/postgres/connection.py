@@ -47,6 +47,31 @@ def save_password(url: str, password: str) -> None:
     keyring.set_password(KEYRING_SERVICE, display(url), password)
 
 
+REMEMBERED = "may-chu.txt"  # in the data folder: the server chosen in the window (no password)
+
+
+def remember_server(url: str | None) -> None:
+    """The window's set-up chose the centre's server: the next start opens it (None: this PC)."""
+    from core.paths import data_dir
+
+    path = data_dir() / REMEMBERED
+    if url:
+        path.write_text(display(url) + "\n", encoding="utf-8")
+    else:
+        path.unlink(missing_ok=True)
+
+
+def remembered_server() -> str | None:
+    from core.paths import data_dir
+
+    path = data_dir() / REMEMBERED
+    try:
+        text = path.read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+    return text or None
+
+
 def connect(url: str) -> psycopg.Connection:
     """An autocommit connection (each write is an explicit transaction of the store)."""
     try:
