@@ -62,7 +62,9 @@ class Payment(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"tien-mat": "Tiền mặt", "chuyen-khoan": "Chuyển khoản", "truc-tuyen": "Trực tuyến"}[self.value]
+        return {"tien-mat": "Tiền mặt", "chuyen-khoan": "Chuyển khoản", "truc-tuyen": "Trực tuyến"}[
+            self.value
+        ]
 
 
 class ResultDelivery(StrEnum):
@@ -295,6 +297,8 @@ class Dossier:
     province_code: str = ""  # mã hồ sơ trên hệ thống của tỉnh (searchable, printed)
     payment: str = ""  # a Payment value; "" when there was no fee or it was not recorded
     reused_documents: tuple[int, ...] = ()  # documents (from 1) reused from the national data
+    digitised_documents: tuple[int, ...] = ()  # documents (from 1) with a scan kept
+    result_digitised: bool = False  # the result has a scan kept
 
     def delivery(self) -> ResultDelivery:
         """How the result goes back: as recorded, else by post when asked for, else at the counter."""
