@@ -142,3 +142,56 @@ def _print_tried():
     alone with -s). Printed, not asserted: each test checks its own inputs, whatever runs before."""
     yield
     print(f"\nHostile files tried on the city roll-up: {TRIED['files']}")
+
+
+# --- hostile PDFs beside the workbooks (issue 19) ------------------------------------------------
+def test_hostile_pdfs_are_named_and_the_good_ward_still_rolls_up(good, tmp_path):
+    """A PDF that is not one, is empty, is a mutated real PDF, carries no MotCua data or has no
+    workbook: each refused by name (no exception), the good ward's workbook still rolls up."""
+    from reports.signing.verify import load_trust_roots
+    from tests.signing_ca import throwaway_ca
+
+    good_path, _ = good
+    roots = load_trust_roots(throwaway_ca().trust_dir(tmp_path / "goc"))
+    real = _plain_pdf()
+    bad = {
+        "rong.pdf": b"",
+        "chu.pdf": "Đây không phải PDF".encode(),
+        "dau-pdf.pdf": b"%PDF-1.7\n" + os.urandom(4000),
+        "khong-ky.pdf": real,
+        **{f"cat-{i}.pdf": mutate(real, i, "truncate") for i in range(3)},
+        **{f"dao-{i}.pdf": mutate(real, i, "flip") for i in range(3)},
+    }
+    paths = []
+    for name, data in bad.items():
+        (tmp_path / name).write_bytes(data)
+        paths.append(tmp_path / name)
+    result = consolidate([good_path, *paths], trust_roots=roots)
+    assert [a.path for a in result.accepted] == [good_path], result.message()
+    refused = {r.path.name: r.reason for r in result.rejected}
+    assert set(refused) == set(bad)
+    for name, reason in refused.items():
+        assert is_vietnamese(reason), (name, reason)
+        assert "không có tệp Excel của cùng báo cáo" in reason
+    # the same files sent as the ward's own PDF (same name as its workbook): the ward is refused,
+    # the PDF named, never an exception
+    for name, data in bad.items():
+        twin = tmp_path / "ward" / f"{good_path.stem}.pdf"
+        twin.parent.mkdir(exist_ok=True)
+        twin.write_bytes(data)
+        result = consolidate([good_path, twin], trust_roots=roots)
+        assert not result.accepted, name
+        (refused_ward,) = result.rejected
+        assert refused_ward.path == good_path and twin.name in refused_ward.reason, refused_ward.reason
+        assert is_vietnamese(refused_ward.reason)
+
+
+def _plain_pdf() -> bytes:
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    c = Canvas(out)
+    c.drawString(72, 720, "Bao cao")
+    c.showPage()
+    c.save()
+    return out.getvalue()

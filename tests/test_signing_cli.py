@@ -92,6 +92,16 @@ def test_pdf_sign_with_p12_and_verify(ward, tmp_path, trust_dir):
     assert as_json.returncode == 0 and data["valid"] is True and data["agency_code"] == "000.17.22.H56"
     no_roots = run(None, "verify-report", str(out))
     assert no_roots.returncode == 2 and "chưa có thư mục chứng thư gốc tin cậy" in no_roots.stderr
+    data = bytearray(out.read_bytes())
+    data[data.find(b"stream", 2000) + 20] ^= 0x01
+    (tmp_path / "sua.pdf").write_bytes(bytes(data))
+    tampered = run(None, "verify-report", str(tmp_path / "sua.pdf"), "--trust", str(trust_dir), "--json")
+    verdict = json.loads(tampered.stdout)
+    assert tampered.returncode == 2 and verdict["valid"] is False
+    assert (
+        any("không còn nguyên vẹn" in p for p in verdict["problems"])
+        and "không còn nguyên vẹn" in tampered.stderr
+    )
     # `report pdf` of the signed report gives the signed file, not a new unsigned one
     again = run(db, "report", "pdf", str(draft.id), "--out", str(tmp_path / "lai.pdf"))
     assert again.returncode == 0 and (tmp_path / "lai.pdf").read_bytes() == out.read_bytes()
