@@ -58,7 +58,15 @@ def cli(register, db_path, monkeypatch, capsys):
     return run
 
 
-INTAKE = ["intake", "--procedure", "1.004222", "--applicant", "Nguyễn Thị Ưởng", "--id-number", "001190012345"]
+INTAKE = [
+    "intake",
+    "--procedure",
+    "1.004222",
+    "--applicant",
+    "Nguyễn Thị Ưởng",
+    "--id-number",
+    "001190012345",
+]
 
 
 # --- times ------------------------------------------------------------------------------------
