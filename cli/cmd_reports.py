@@ -103,8 +103,8 @@ def add_commands(sub) -> None:
     p.add_argument("--out", required=True, metavar="TỆP.xlsx")
     p.add_argument("--trust", metavar="THƯ_MỤC", help="thư mục chứng thư gốc tin cậy (kiểm tra PDF ký số)")
     p.add_argument("--require-signature", action="store_true", help="loại phường không có tệp PDF ký số")
-    p.add_argument("--issuer", default="", help="cơ quan tổng hợp, in ở góc trái (UBND thành phố Hà Nội)")
-    p.add_argument("--place", default="", help="địa danh ở dòng ngày tháng")
+    p.add_argument("--issuer", default="", metavar="CƠ_QUAN", help="cơ quan tổng hợp (UBND thành phố Hà Nội)")
+    p.add_argument("--place", default="", metavar="ĐỊA_DANH", help="địa danh ở dòng ngày tháng")
     p.set_defaults(handler=cmd_consolidate)
 
 
