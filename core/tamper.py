@@ -71,6 +71,7 @@ def examine(store, backups: list[Path] = (), known: list[tuple[int, str]] = ()) 
         elif not by_id[number].startswith(digest):
             found.problems.append(f"mục {number} khác với đầu chuỗi đã in: nhật ký đã bị viết lại")
     mine = (store.meta("register_id"), entries[0]["hash"] if entries else None)
+    restores = [e["id"] for e in entries if e["action"] == "restore" and e["entity"] == "register"]
     compared = 0
     for path in backups:  # newest first; folders may hold other registers' backups too
         if compared == MAX_BACKUPS:
@@ -80,14 +81,23 @@ def examine(store, backups: list[Path] = (), known: list[tuple[int, str]] = ()) 
             continue
         compared += 1
         found.heads_checked += 1
-        number, digest = other[1]
+        theirs = other[1]
+        number = max(theirs)
+        if by_id.get(number) == theirs[number] or _restored_since(by_id, restores, theirs, number):
+            continue
         if number not in by_id:
             found.problems.append(
                 f"nhật ký chỉ còn {len(entries)} mục, bản sao lưu {path.name} có {number} mục: bị cắt bớt"
             )
-        elif by_id[number] != digest:
+        else:
             found.problems.append(f"mục {number} khác bản sao lưu {path.name}: nhật ký đã bị viết lại")
     return found
+
+
+def _restored_since(by_id: dict[int, str], restores: list[int], theirs: dict[int, str], number: int) -> bool:
+    """A backup newer than the one restored: the chains part at the restore entry, and must agree
+    up to it (a restore from an older backup legitimately drops what came after)."""
+    return any(r - 1 <= number and r - 1 in theirs and by_id.get(r - 1) == theirs[r - 1] for r in restores)
 
 
 def _same_register(mine: tuple, theirs: tuple) -> bool:
@@ -97,8 +107,8 @@ def _same_register(mine: tuple, theirs: tuple) -> bool:
     return not mine[0] and not theirs[0] and mine[1] == theirs[1]
 
 
-def _backup_head(path: Path) -> tuple[tuple, tuple[int, str]] | None:
-    """((register id, first entry's hash), head) of a backup, read-only; None if unreadable."""
+def _backup_head(path: Path) -> tuple[tuple, dict[int, str]] | None:
+    """((register id, first entry's hash), entry id -> hash) of a backup, read-only; None if unreadable."""
     from core.storage import open_store
 
     with contextlib.suppress(MotCuaError, OSError, ValueError):
@@ -109,7 +119,7 @@ def _backup_head(path: Path) -> tuple[tuple, tuple[int, str]] | None:
         finally:
             other.close()
         if rows:
-            return (register_id, rows[0]["hash"]), head(rows)
+            return (register_id, rows[0]["hash"]), {r["id"]: r["hash"] for r in rows}
     return None
 
 

@@ -224,3 +224,19 @@ def test_signing_prints_the_chain_head(register, clerk, db_path, monkeypatch, ca
     head = line.split("--known ")[1].rstrip(")")
     code, text = verify(db_path, capsys, "--known", head)
     assert code == 0, text
+
+
+def test_a_restore_from_an_older_backup_is_not_taken_for_a_cut(ward, clock, monkeypatch, capsys):
+    """Backup 1, more work, backup 2, restore backup 1: the chain is shorter than backup 2's,
+    but it parts from it at the audited restore, and agrees with it up to there."""
+    db_path, codes, _, first = ward
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", str(db_path), "--user", "canbo1", "handover", codes[3]]) == 0
+    clock.set("2026-11-15T10:00:00")  # the next day (one backup a day is kept)
+    second = backup_now(db_path, first.parent)
+    assert second != first
+    assert verify(db_path, capsys)[0] == 0
+    monkeypatch.setattr("sys.stdin", io.StringIO(PASSWORD + "\n"))
+    assert main(["--db", str(db_path), "--user", "quantri", "restore", str(first)]) == 0
+    code, text = verify(db_path, capsys)
+    assert code == 0, text
