@@ -56,6 +56,7 @@ class Session(QObject):
             mine = self._worker_registers.get(thread)
         if mine is None:
             mine = Register.open(self.db_path, clock=self.register.clock)
+            mine.store.audit_context = getattr(self.register.store, "audit_context", {})  # the window's
             with self._lock:
                 self._worker_registers[thread] = mine
         return mine
