@@ -19,7 +19,7 @@ from cli.main import main
 from core import backup as backup_mod
 from core.backup import backup_now, list_backups
 from core.errors import DatabaseError
-from tests.conftest import at, make_form
+from tests.helpers import at, make_form
 
 ROOT = Path(__file__).resolve().parent.parent
 

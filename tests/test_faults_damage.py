@@ -19,7 +19,7 @@ from core.backup import backup_now
 from core.dbcheck import DamagedDatabaseError
 from core.errors import DatabaseError
 from core.register import Register
-from tests.conftest import at, make_form
+from tests.helpers import at, make_form
 
 
 @pytest.fixture(autouse=True)

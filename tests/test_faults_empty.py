@@ -11,7 +11,7 @@ from cli.main import main
 from core.backup import backup_now
 from core.dbcheck import DamagedDatabaseError
 from core.register import Register
-from tests.conftest import at, make_form
+from tests.helpers import at, make_form
 
 
 @pytest.fixture(autouse=True)

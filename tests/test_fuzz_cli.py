@@ -22,7 +22,7 @@ from cli.main import build_parser, main
 from core.model import Role
 from core.register import Register
 from core.users import SYSTEM_USER
-from tests.conftest import AGENCY, PASSWORD
+from tests.helpers import AGENCY, PASSWORD
 from tests.hostile_helpers import is_vietnamese
 
 EXAMPLES_PER_COMMAND = 15  # x about 45 commands: some 700 command lines a run

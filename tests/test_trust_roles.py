@@ -15,7 +15,7 @@ import pytest
 from cli.main import main
 from core.backup import backup_now
 from core.register import Register
-from tests.conftest import PASSWORD
+from tests.helpers import PASSWORD
 
 INTAKE = [
     "intake",

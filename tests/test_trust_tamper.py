@@ -19,7 +19,7 @@ from core import reporting as rp
 from core.backup import backup_now
 from core.periods import Period
 from core.report_snapshot import fingerprint_of
-from tests.conftest import PASSWORD, at, make_form
+from tests.helpers import PASSWORD, at, make_form
 
 PERIOD = Period(date(2026, 11, 2), date(2026, 11, 13))
 
