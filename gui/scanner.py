@@ -6,6 +6,8 @@ landed in the procedure field. This application-wide event filter watches key pr
 (every key within ``BURST_GAP_S`` of the previous one) that spells a dossier code and ends with
 Enter is taken away from the field it went to (its text is put back as it was) and handed to the
 return screen. People do not type 25 characters at 30 ms a key, so typing is never taken.
+A field made to take codes (``setProperty("accepts_scan", True)``: the dossier search, the return
+screen's scan field) keeps its scan.
 """
 
 from __future__ import annotations
@@ -51,7 +53,8 @@ class ScannerFilter(QObject):
             code = self.buffer if fast else ""
             widget, before = self.widget, self.before
             self._reset()
-            if len(code) >= MIN_LENGTH and CODE.fullmatch(code) and self.wanted(focus):
+            takes_codes = bool(focus is not None and focus.property("accepts_scan"))
+            if len(code) >= MIN_LENGTH and CODE.fullmatch(code) and not takes_codes and self.wanted(focus):
                 if isinstance(widget, QLineEdit) and widget is focus:
                     widget.setText(before)  # the scanned text never stays in the wrong field
                 self.on_code(code)

@@ -42,21 +42,37 @@ def test_model_pages_through_sql_and_sorts_in_sql(qtbot, register, clerk, clock)
     fill(register, clerk, clock, n=450)
     model = DossierTableModel(register)
     model.refresh()
-    assert model.rowCount() == 450
-    assert model.fetches == 0, "nothing read before a row is shown"
+    assert model.rowCount() == PAGE and not model.exact, "the first page at once, not counted yet"
+    assert model.fetches == 1
+    assert not model.set_counted(450, model.generation - 1), "a count of an older query is dropped"
+    assert model.set_counted(register.count(model.count_query()), model.generation)
+    assert model.rowCount() == 450 and model.exact
     last = model.index(449, 0).data()
-    assert model.fetches == 1, "only the page holding the row"
+    assert model.fetches == 2, "only the page holding the row"
     model.index(0, 0).data()
-    assert model.fetches == 2 and len(model.pages) == 2
+    assert model.fetches == 2 and len(model.pages) == 2, "the first page is kept"
     model.sort(0, Qt.SortOrder.AscendingOrder)
+    model.fetchMore()  # scrolled past the first page
     codes = [model.index(r, 0).data() for r in range(PAGE + 5)]
     assert codes == sorted(codes)
     model.sort(0, Qt.SortOrder.DescendingOrder)
     assert model.index(0, 0).data() == max(codes[-1], last, model.index(0, 0).data())
     model.sort(1, Qt.SortOrder.AscendingOrder)
+    model.set_counted(450, model.generation)
     names = [model.index(r, 1).data() for r in range(0, 450, 40)]
     assert model.query.sort == "applicant"
     assert names[0] <= names[-1]
+
+
+def test_without_the_count_scrolling_reads_the_next_page(qtbot, register, clerk, clock):
+    fill(register, clerk, clock, n=450)
+    model = DossierTableModel(register)
+    model.refresh()
+    assert model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 2 * PAGE and model.canFetchMore()
+    model.fetchMore()
+    assert model.rowCount() == 450 and not model.canFetchMore() and model.exact
 
 
 def test_search_is_debounced_accent_insensitive_and_quick_filters(qtbot, gui_session, clerk, clock):

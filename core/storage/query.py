@@ -43,6 +43,7 @@ class QuickFilter(StrEnum):
     OVERDUE = "overdue"
     AWAITING_SUPPLEMENT = "awaiting_supplement"
     READY_TO_RETURN = "ready_to_return"
+    RETURNED_TODAY = "returned_today"
     OPEN = "open"
 
     @property
@@ -55,6 +56,7 @@ class QuickFilter(StrEnum):
             "overdue": "Quá hạn",
             "awaiting_supplement": "Chờ bổ sung",
             "ready_to_return": "Chờ trả kết quả",
+            "returned_today": "Đã trả hôm nay",
             "open": "Đang giải quyết",
         }[self.value]
 
@@ -152,6 +154,9 @@ class DossierQueryMixin:
             elif q.quick == QuickFilter.READY_TO_RETURN:
                 clauses.append("d.status = ?")
                 params.append(Status.RESOLVED.value)
+            elif q.quick == QuickFilter.RETURNED_TODAY:  # the Today tile's count (core.today)
+                clauses.append("d.status = ? AND d.returned_at BETWEEN ? AND ?")
+                params += [Status.RETURNED.value, to_db(start_of_day(today)), to_db(end_of_day(today))]
             elif q.quick == QuickFilter.OPEN:
                 clauses.append(f"d.status IN {_OPEN}")
         return (" WHERE " + " AND ".join(clauses)) if clauses else "", params

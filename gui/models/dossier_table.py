@@ -1,8 +1,12 @@
 """The dossier table's model: a window onto SQL, never the whole register in memory.
 
-Filtering, searching and sorting are a ``DossierQuery`` run by the register; the model asks for the
-row count, then fetches 200-row pages as the view paints them, keeping the last few pages. A reset
-(new query, new sort, or a change written) drops the cache.
+Filtering, searching and sorting are a ``DossierQuery`` run by the register. A reset (new query,
+new sort, or a change written) drops the cache and reads the first 200-row page at once; the
+rows beyond it come as the view scrolls (``fetchMore``), kept a few pages at a time. Counting
+every match is what made a keystroke slow on a big register (a million dossiers: a count of
+every "nguyen" costs more than the first page), so the count is not part of a reset: a full
+first page says "more than 200" until :meth:`set_counted` gives the number, counted off the GUI
+thread by the screen once the typing pauses.
 """
 
 from __future__ import annotations
@@ -47,6 +51,8 @@ class DossierTableModel(QAbstractTableModel):
         self.now: datetime = register.now()
         self.pages: OrderedDict[int, list[Dossier]] = OrderedDict()
         self.fetches = 0  # pages read from SQL (the benchmark and tests look at it)
+        self.exact = True  # ``total`` is every match (not only the rows read so far)
+        self.generation = 0  # which reset a count belongs to (a late count of an old query is dropped)
 
     # --- query -------------------------------------------------------------------------------
     def set_query(self, query: DossierQuery) -> None:
@@ -54,12 +60,54 @@ class DossierTableModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self) -> None:
-        """Re-count and drop cached pages (after a change or a new query)."""
+        """Drop cached pages and read the first one (after a change or a new query)."""
         self.beginResetModel()
+        self.generation += 1
         self.now = self.register.now()
         self.pages.clear()
-        self.total = self.register.count(replace(self.query, now=self.now))
+        first = self._read_page(0)
+        self.total = len(first)
+        self.exact = len(first) < PAGE
         self.endResetModel()
+
+    def count_query(self) -> DossierQuery:
+        """The query a background count runs (with this reset's moment)."""
+        return replace(self.query, now=self.now)
+
+    def set_counted(self, total: int, generation: int) -> bool:
+        """The full count arrived: the scroll bar gets every row. False if the query moved on."""
+        if generation != self.generation or self.exact:
+            return False
+        if total > self.total:
+            self.beginInsertRows(ROOT, self.total, total - 1)
+            self.total = total
+            self.endInsertRows()
+        self.exact = True
+        return True
+
+    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> bool:  # noqa: N802
+        return not parent.isValid() and not self.exact
+
+    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = ROOT) -> None:  # noqa: N802
+        """Scrolled to the end of the rows read so far (the count has not come yet): one page more."""
+        if parent.isValid() or self.exact:
+            return
+        page = self._read_page(self.total // PAGE)
+        if len(page) < PAGE:
+            self.exact = True
+        if page:
+            self.beginInsertRows(ROOT, self.total, self.total + len(page) - 1)
+            self.total += len(page)
+            self.endInsertRows()
+
+    def _read_page(self, number: int) -> list[Dossier]:
+        q = replace(self.query, offset=number * PAGE, limit=PAGE, now=self.now)
+        page = self.register.query(q)
+        self.fetches += 1
+        self.pages[number] = page
+        while len(self.pages) > KEEP_PAGES:
+            self.pages.popitem(last=False)
+        return page
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < len(COLUMNS):
@@ -76,12 +124,7 @@ class DossierTableModel(QAbstractTableModel):
         number = row // PAGE
         page = self.pages.get(number)
         if page is None:
-            q = replace(self.query, offset=number * PAGE, limit=PAGE, now=self.now)
-            page = self.register.query(q)
-            self.fetches += 1
-            self.pages[number] = page
-            while len(self.pages) > KEEP_PAGES:
-                self.pages.popitem(last=False)
+            page = self._read_page(number)
         else:
             self.pages.move_to_end(number)
         i = row - number * PAGE
@@ -122,6 +165,9 @@ class DossierTableModel(QAbstractTableModel):
             return OVERDUE_TEXT
         if role == Qt.ItemDataRole.BackgroundRole and overdue:
             return OVERDUE_BACK
-        if role == Qt.ItemDataRole.ToolTipRole and overdue:
-            return self.tr("Quá hạn từ {t}").format(t=fmt.moment(d.due_at))
+        if role == Qt.ItemDataRole.ToolTipRole:  # the whole text of a cut cell
+            text = COLUMNS[index.column()][2](d)
+            if overdue:
+                text += "\n" + self.tr("Quá hạn từ {t}").format(t=fmt.moment(d.due_at))
+            return text
         return None

@@ -42,6 +42,10 @@ def detail_html(d: Dossier, now: datetime) -> str:
         for k, v in rows
         if v
     )
+    documents = "".join(f"<li>{escape(doc)}</li>" for doc in d.documents) or (
+        f"<li style='color:#777'>{escape(_tr('không ghi thành phần nào'))}</li>"
+    )
+    copies = _tr("{n} bộ").format(n=d.copies) if d.copies > 1 else ""
     events = "".join(
         f"<li><b>{fmt.moment(e.at)}</b> · {escape(e.kind.label)} · {escape(e.user_name)}"
         + (f"<br><i>{escape(e.note)}</i>" if e.note else "")
@@ -52,6 +56,9 @@ def detail_html(d: Dossier, now: datetime) -> str:
         f"<h3 style='margin:0'>{escape(d.code)}</h3>"
         f"<p style='margin:2px 0 6px 0'>{escape(_tr('Trạng thái'))}: <b>{status}</b></p>"
         f"<table>{table}</table>"
+        f"<h4 style='margin:8px 0 2px 0'>{escape(_tr('Thành phần hồ sơ đã nhận'))}"
+        f"{escape(' (' + copies + ')') if copies else ''}</h4>"
+        f"<ul style='margin-left:-20px'>{documents}</ul>"
         f"<h4 style='margin:8px 0 2px 0'>{escape(_tr('Diễn biến'))}</h4>"
         f"<ul style='margin-left:-20px'>{events}</ul>"
     )

@@ -41,6 +41,8 @@ from gui.widgets import heading
 # 100 ms; on 100,000 dossiers a search costs 10-70 ms (bench/bench_gui.py), so the pause gets
 # the rest. Shorter would re-query on every key of a fast typist for nothing.
 SEARCH_DELAY_MS = 40
+# The full count of a search waits for this pause in the typing, then runs off the GUI thread.
+COUNT_DELAY_MS = 300
 QUICK = [
     QuickFilter.ALL,
     QuickFilter.RECEIVED_TODAY,
@@ -49,6 +51,7 @@ QUICK = [
     QuickFilter.OVERDUE,
     QuickFilter.AWAITING_SUPPLEMENT,
     QuickFilter.READY_TO_RETURN,
+    QuickFilter.RETURNED_TODAY,
 ]
 
 
@@ -66,12 +69,17 @@ class DossiersView(QWidget):
             self.tr("Tìm theo mã hồ sơ, tên người nộp, số CCCD, điện thoại (không cần dấu)  — F3")
         )
         self.search.setClearButtonEnabled(True)
+        self.search.setProperty("accepts_scan", True)  # a scanned receipt finds its dossier here
         self.search_timer = QTimer(self)
         self.search_timer.setSingleShot(True)
         self.search_timer.setInterval(SEARCH_DELAY_MS)
         self.search_timer.timeout.connect(self.apply_query)
         self.search.textChanged.connect(lambda _t: self.search_timer.start())
         self.search.returnPressed.connect(self._search_now)
+        self.count_timer = QTimer(self)
+        self.count_timer.setSingleShot(True)
+        self.count_timer.setInterval(COUNT_DELAY_MS)
+        self.count_timer.timeout.connect(self._count_now)
 
         self.quick_group = QButtonGroup(self)
         self.quick_group.setExclusive(True)
@@ -94,17 +102,21 @@ class DossiersView(QWidget):
         self.table.setObjectName("table")
         self.table.setModel(self.model)
         self.table.setSortingEnabled(True)
-        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(24)
         self.table.setWordWrap(False)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move between rows
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)  # the tooltip has the full text
         header = self.table.horizontalHeader()
-        for col, width in enumerate((186, 122, 140, 124, 124, 112, 95)):
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # resizable, remembered
+        header.setStretchLastSection(True)
+        header.setMinimumSectionSize(60)
+        for col, width in enumerate((190, 170, 230, 112, 112, 120, 95)):
             header.resizeSection(col, width)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setColumnHidden(6, True)  # the phone is searchable; the column costs width at 1366 px
+        self.restore_layout(window.ui_settings() if window is not None else None)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_row(cur.row()))
 
         self.detail = QTextBrowser()
@@ -150,6 +162,26 @@ class DossiersView(QWidget):
         self.reload()
 
     # --- query -------------------------------------------------------------------------------
+    LAYOUT_KEY = "dossiers/table-header"
+
+    def restore_layout(self, settings) -> None:
+        """The column widths the clerk left last time (saved by the main window on close)."""
+        saved = settings.value(self.LAYOUT_KEY) if settings is not None else None
+        if saved is not None:
+            self.table.horizontalHeader().restoreState(saved)
+        self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+
+    def save_layout(self, settings) -> None:
+        settings.setValue(self.LAYOUT_KEY, self.table.horizontalHeader().saveState())
+
+    def show_quick_filter(self, q: QuickFilter) -> None:
+        """A Today tile: its list, with the old search cleared (a leftover search showed "0 hồ sơ")."""
+        self.search_timer.stop()
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.set_quick_filter(q)
+
     def quick_filter(self) -> QuickFilter:
         return QUICK[max(0, self.quick_group.checkedId())]
 
@@ -174,8 +206,37 @@ class DossiersView(QWidget):
         self.model.refresh()
         self._after_reset(code)
 
+    def _show_count(self) -> None:
+        n = f"{self.model.total:,}".replace(",", ".")
+        if self.model.exact:
+            self.count_label.setText(self.tr("{n} hồ sơ").format(n=n))
+        else:
+            self.count_label.setText(self.tr("hơn {n} hồ sơ (đang đếm…)").format(n=n))
+
+    def _count_now(self) -> None:
+        """Count every match off the GUI thread; a count for a query since replaced is dropped."""
+        from gui.tasks import Task
+
+        model, session = self.model, self.session
+        q, generation = model.count_query(), model.generation
+
+        def counted(total: int) -> None:
+            import shiboken6
+
+            if shiboken6.isValid(self) and model.set_counted(total, generation):
+                self._show_count()
+
+        Task(self, lambda: session.worker_register().count(q)).success(counted).run_in_background()
+
     def _after_reset(self, keep_code: str = "") -> None:
-        self.count_label.setText(self.tr("{n} hồ sơ").format(n=f"{self.model.total:,}".replace(",", ".")))
+        self._show_count()
+        if not self.model.exact:
+            from gui.tasks import is_synchronous
+
+            if is_synchronous():  # tests: no event loop to wait for the pause
+                self._count_now()
+            else:
+                self.count_timer.start()
         row = self.model.row_of(keep_code) if keep_code else -1
         if row < 0 and keep_code:
             self.model.dossier_at(0)
@@ -224,13 +285,18 @@ class DossiersView(QWidget):
         if d.status in OPEN_STATUSES and d.is_overdue(self.session.register.now()):
             buttons.append((self.tr("Xin lỗi, hẹn lại"), "apology"))
         for i, (label, action) in enumerate(buttons):
-            button = QPushButton(label)
+            keys = f"Alt+{i + 1}"
+            button = QPushButton(f"{label}  ({keys})")
+            button.setShortcut(keys)
+            button.setToolTip(f"{label} ({keys})")
             button.setObjectName(f"action-{action}")
             button.clicked.connect(lambda _c=False, a=action: self.run_action(a))
             self.actions_layout.addWidget(button, i // 2, i % 2)
         for i, form in enumerate(printable_forms(d)):
+            keys = f"Ctrl+Shift+{i + 1}"
             button = QPushButton(self.tr(FORM_BUTTONS[form]))
-            button.setToolTip(self.tr(FORM_TITLES[form]))
+            button.setShortcut(keys)
+            button.setToolTip(f"{self.tr(FORM_TITLES[form])} ({keys})")
             button.setObjectName(f"form-{form}")
             button.clicked.connect(lambda _c=False, f=form: self.print_form(f))
             self.forms_layout.addWidget(button, i // 2, i % 2)

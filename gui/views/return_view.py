@@ -38,6 +38,7 @@ class ReturnView(QWidget):
         self.dossier: Dossier | None = None
         self.scan = QLineEdit()
         self.scan.setObjectName("scan")
+        self.scan.setProperty("accepts_scan", True)  # gui/scanner.py leaves its scans here
         self.scan.setPlaceholderText(self.tr("Quét mã QR trên giấy tiếp nhận, hoặc gõ mã hồ sơ rồi Enter"))
         self.scan.setStyleSheet("font-size: 20px; padding: 6px;")
         self.scan.returnPressed.connect(self.lookup)

@@ -14,7 +14,7 @@ from PySide6.QtCharts import (
     QLineSeries,
     QValueAxis,
 )
-from PySide6.QtCore import QMargins, QPointF, Qt
+from PySide6.QtCore import QLocale, QMargins, QPointF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QFrame,
@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from core.errors import MotCuaError
 from core.store import QuickFilter
 from core.today import DayPoint, TodayFigures, last_days, today_figures
 from gui import fmt
@@ -39,7 +40,7 @@ from gui.widgets import heading
 TILES = [
     ("received", "Nhận hôm nay", "#1f3b57", QuickFilter.RECEIVED_TODAY),
     ("ready", "Chờ trả kết quả", "#1b7f3b", QuickFilter.READY_TO_RETURN),
-    ("returned", "Đã trả hôm nay", "#2f6690", None),
+    ("returned", "Đã trả hôm nay", "#2f6690", QuickFilter.RETURNED_TODAY),
     ("due_today", "Đến hạn hôm nay", "#b26a00", QuickFilter.DUE_TODAY),
     ("overdue", "Quá hạn", "#b00020", QuickFilter.OVERDUE),
     ("awaiting_supplement", "Chờ bổ sung", "#6a4c93", QuickFilter.AWAITING_SUPPLEMENT),
@@ -66,6 +67,13 @@ class Tile(QPushButton):
         layout.addWidget(self.number)
         layout.addWidget(self.caption)
 
+    def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        """Enter opens the tile's list, as Space does (a clerk reaches for Enter)."""
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            self.click()
+            return
+        super().keyPressEvent(event)
+
     def set_value(self, value: int) -> None:
         self.number.setText(f"{value:,}".replace(",", "."))
 
@@ -91,6 +99,8 @@ class TodayView(QWidget):
         self.chart = QChart()
         self.chart.setTitle(self.tr("30 ngày gần đây: hồ sơ nhận, hồ sơ có kết quả và tỷ lệ đúng hạn"))
         self.chart.setMargins(QMargins(4, 4, 4, 4))
+        self.chart.setLocalizeNumbers(True)  # "16,7%": the Vietnamese decimal comma
+        self.chart.setLocale(QLocale(QLocale.Language.Vietnamese, QLocale.Country.Vietnam))
         self.chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
@@ -143,7 +153,7 @@ class TodayView(QWidget):
     def open_filter(self, quick: QuickFilter) -> None:
         window = self.window_
         if window is not None and "dossiers" in getattr(window, "screens", {}):
-            window.show_screen("dossiers").set_quick_filter(quick)
+            window.show_screen("dossiers").show_quick_filter(quick)  # the old search cleared
 
     def refresh(self) -> None:
         """Recompute off the GUI thread; the tiles update when the figures arrive."""
@@ -152,23 +162,26 @@ class TodayView(QWidget):
         def work():
             register = session.worker_register()
             at = register.now()
-            return (
-                today_figures(register, at),
-                last_days(register, 30, at),
-                register.difficulties(at.date(), at.date()),
-            )
+            notes = register.difficulties(at.date(), at.date())
+            names = {}
+            for code in {n.procedure_code for n in notes if n.procedure_code}:
+                try:
+                    names[code] = register.procedure(code).name
+                except MotCuaError:
+                    names[code] = code  # a procedure since removed from the catalogue
+            return today_figures(register, at), last_days(register, 30, at), notes, names
 
         Task(self, work).success(self.show_figures).run_in_background()
 
     def show_figures(self, result) -> None:
-        figures, points, notes = result
+        figures, points, notes, names = result
         self.figures, self.points = figures, points
         self.day_label.setText(fmt.day(figures.day))
         for key, tile in self.tiles.items():
             tile.set_value(getattr(figures, key))
         self.difficulties.clear()
         for n in notes:
-            where = n.dossier_code or n.procedure_code
+            where = " · ".join(x for x in (n.dossier_code, names.get(n.procedure_code, "")) if x)
             self.difficulties.addItem(
                 f"{n.at:%H:%M} · {n.user_name}: {n.text}" + (f" ({where})" if where else "")
             )
@@ -217,7 +230,7 @@ class TodayView(QWidget):
         y2 = QValueAxis()
         y2.setRange(0, 100)
         y2.setTickCount(top // step + 1)  # the same grid lines as the count axis
-        y2.setLabelFormat("%d%%")
+        y2.setLabelFormat("%.1f%%")  # 16,7% (a tick at a sixth), not 16%
         chart.addAxis(x, Qt.AlignmentFlag.AlignBottom)
         chart.addAxis(y, Qt.AlignmentFlag.AlignLeft)
         chart.addAxis(y2, Qt.AlignmentFlag.AlignRight)
