@@ -1,0 +1,76 @@
+"""The storage interface on both backends (tests.backends runs every test here on each)."""
+
+from __future__ import annotations
+
+import inspect
+import threading
+
+import pytest
+
+from core.errors import TransitionError
+from core.model import IdKind
+from core.register import Register
+from core.storage.postgres import PostgresStore
+from core.storage.protocol import Store
+from core.storage.sqlite import SqliteStore
+from tests.helpers import at, make_form
+
+
+@pytest.mark.parametrize("cls", [SqliteStore, PostgresStore])
+def test_both_stores_have_every_method_of_the_protocol(cls):
+    wanted = {n for n, v in vars(Store).items() if inspect.isfunction(v)}
+    missing = [n for n in wanted if not callable(getattr(cls, n, None))]
+    assert not missing, missing
+
+
+def test_search_is_accent_and_case_insensitive_the_same_way(register, clerk):
+    people = [
+        ("Nguyễn Thị Ưởng", "001190012345"),
+        ("Đặng Văn Đông", "B1234567"),  # a passport number keeps its capitals
+        ("Trần Thị Hà", "079301000111"),
+        ("Lê Hoàng Anh", "034095000222"),
+    ]
+    for i, (name, number) in enumerate(people):
+        kind = IdKind.PASSPORT if number[0].isalpha() else IdKind.CCCD
+        form = make_form(applicant=name, id_number=number, id_kind=kind)
+        register.intake(form, clerk, at=at(f"2026-11-23 08:{10 + i}"))
+
+    def found(text: str) -> list[str]:
+        return sorted(d.applicant for d in register.search(text))
+
+    assert found("nguyen uong") == ["Nguyễn Thị Ưởng"]
+    assert found("DANG dong") == ["Đặng Văn Đông"]
+    assert found("b12345") == ["Đặng Văn Đông"]
+    assert found("thi") == ["Nguyễn Thị Ưởng", "Trần Thị Hà"]
+    assert found("ha") == ["Trần Thị Hà"]  # 2 letters: substring of the folded key
+    assert set(found("an")) == {"Lê Hoàng Anh", "Trần Thị Hà", "Đặng Văn Đông"}  # hoàng, trần, đặng
+    assert found("%") == [] and found("_") == []  # LIKE's wildcards are plain characters
+
+
+def test_two_counters_doing_the_same_step_one_wins(register, clerk, backend, tmp_path):
+    """Check-then-act: both read "received" and try to resolve; the second is refused, one
+    outcome event is written (FOR UPDATE on PostgreSQL, the file's write lock on SQLite)."""
+    code = register.intake(make_form(), clerk, at=at("2026-11-23 08:00")).code
+    target = register.store.url if backend == "postgresql" else register.store.path
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def counter() -> None:
+        reg = Register.open(target, clock=register.clock)
+        try:
+            barrier.wait()
+            reg.apply(code, "resolve", reg.user("canbo1"), at=at("2026-11-23 09:00"))
+            results.append("ok")
+        except TransitionError:
+            results.append("refused")
+        finally:
+            reg.close()
+
+    threads = [threading.Thread(target=counter) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == ["ok", "refused"]
+    kinds = [e.kind.value for e in register.dossier(code).events]
+    assert kinds.count("resolved") == 1
