@@ -58,6 +58,10 @@ def pytest_configure(config: pytest.Config) -> None:
     timeutil.clock_override()  # a mistyped --today or MOTCUA_NOW stops the run here, not in a test
 
 
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shutil.rmtree(_TEST_HOME, ignore_errors=True)  # this process's data folder, backups and logs
+
+
 def pytest_report_header(config: pytest.Config) -> str:
     fixed = timeutil.clock_override()
     return f"MotCua clock: {timeutil.fmt(fixed)} (MOTCUA_NOW)" if fixed else "MotCua clock: the PC's"
