@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -85,6 +86,8 @@ def test_every_change_is_audited(register, clerk):
 
 
 def run_cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    # a fixed "now" after the moments the contract types (--at in the future is refused)
+    env = {**os.environ, "MOTCUA_NOW": "2026-11-26T09:00"}
     return subprocess.run(
         [sys.executable, "-m", "cli", "--db", str(db), *args],
         input=stdin,
@@ -92,6 +95,7 @@ def run_cli(db: Path, *args: str, stdin: str = "") -> subprocess.CompletedProces
         text=True,
         cwd=ROOT,
         encoding="utf-8",
+        env=env,
     )
 
 
