@@ -74,7 +74,19 @@ class PgCluster:
             log = (self.root / "log").read_text(errors="replace") if (self.root / "log").exists() else ""
             raise RuntimeError(f"pg_ctl start failed: {done.stderr}\n{log[-2000:]}")
         self.started = True
+        self._watch_owner()
         return self
+
+    def _watch_owner(self) -> None:
+        """A watcher that stops and deletes the cluster if this process dies without cleaning up
+        (a test run killed by a timeout): no server is left running behind a dead run."""
+        stop = f"{self.bin / 'pg_ctl'} -D {self.data} -m immediate -w stop"
+        if self.as_postgres:
+            stop = f"runuser -u postgres -- {stop}"
+        wait = f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 2; done"
+        script = f"{wait}; {stop} >/dev/null 2>&1; rm -rf {self.root}"
+        self.watcher = subprocess.Popen(["sh", "-c", script], start_new_session=True, cwd="/",
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
 
     def url(self, db: str = "postgres", user: str = "postgres", password: str = "") -> str:
         secret = f":{password}" if password else ""
@@ -94,6 +106,10 @@ class PgCluster:
         self.sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
     def stop(self) -> None:
+        watcher = getattr(self, "watcher", None)
+        if watcher is not None:
+            watcher.kill()
+            watcher.wait()
         if self.started:
             self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
             self.started = False
