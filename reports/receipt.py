@@ -195,7 +195,8 @@ def draw_receipt(
         sheet.add(*(body(p, runs, hang=hang) for runs in lines))
         sheet.add(body(p, "5. Thành phần hồ sơ nộp gồm:", hang=hang))
     for i, doc in enumerate(d.documents, 1):
-        sheet.add(body(p, (("r", f"{i}. "), ("b", doc)), left=hang, hang=number_w, space_after=1))
+        runs = (("r", f"{i}. "), ("b", doc), *_digitised_mark(d, i))
+        sheet.add(body(p, runs, left=hang, hang=number_w, space_after=1))
     if not d.documents:
         sheet.add(body(p, "……", left=hang))
     if new:
@@ -222,6 +223,16 @@ def draw_receipt(
         Signer("NGƯỜI NỘP HỒ SƠ"),
         Signer("NGƯỜI TIẾP NHẬN HỒ SƠ", name=d.clerk_name),
     )
+
+
+def _digitised_mark(d: Dossier, number: int) -> tuple:
+    """The mark after a document: "(đã số hóa)" when a scan is kept, "(tái sử dụng dữ liệu)" when
+    reused from the national data (Decree 118/2025 art. 17: digitised at intake)."""
+    if number in d.digitised_documents:
+        return (("r", " (đã số hóa)"),)
+    if number in d.reused_documents:
+        return (("r", " (tái sử dụng dữ liệu)"),)
+    return ()
 
 
 def render_receipt(

@@ -101,6 +101,11 @@ def _note(d: Dossier) -> str:
         parts.append(f"Hẹn lại: {short_moment(d.new_appointment_at)}")
     if d.province_code:
         parts.append(f"Mã hồ sơ của tỉnh: {d.province_code}")
+    done = sorted({*d.digitised_documents, *d.reused_documents})
+    if done:  # Decree 118/2025 art. 17: which documents were digitised (scanned or reused)
+        parts.append(f"Đã số hóa thành phần {', '.join(map(str, done))}/{len(d.documents)}")
+    if d.result_digitised:
+        parts.append("Kết quả đã số hóa")
     return "; ".join(parts)
 
 

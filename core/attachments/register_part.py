@@ -16,6 +16,7 @@ data, Decree 13/2023); the window's thumbnails are drawn from a listing that was
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -90,6 +91,11 @@ class FileProblem:
         return (
             f"Tệp đính kèm số {self.attachment_id} “{self.file_name}” của hồ sơ {self.dossier_code} {what}."
         )
+
+
+def _same(value):
+    """Lists and tuples compare as lists (stored rows give one, the rule the other)."""
+    return list(value) if isinstance(value, (list, tuple)) else value
 
 
 def _attachment(row: dict, code: str) -> Attachment:
@@ -221,8 +227,16 @@ class AttachmentsMixin:
             state["documents"], state["channel"], reused, intake_files, state["received_at"]
         )
         results = sorted(from_db(r["at"]) for r in rows if r["is_result"])
-        changes = {"digitised_at": moment, "result_digitised_at": results[0] if results else None}
-        changed = {k: v for k, v in changes.items() if state.get(k) != v}
+        scanned = sorted({r["document"] for r in rows if not r["is_result"]})
+        changes = {
+            "digitised_at": moment,
+            "result_digitised_at": results[0] if results else None,
+            "digitised_documents": scanned,
+        }
+        stored = dict(state)
+        if isinstance(stored.get("digitised_documents"), str):
+            stored["digitised_documents"] = json.loads(stored["digitised_documents"])
+        changed = {k: v for k, v in changes.items() if _same(stored.get(k)) != _same(v)}
         if changed:
             self.store.update_dossier(state["id"], changed)
 

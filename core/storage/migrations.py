@@ -311,4 +311,27 @@ MIGRATIONS: list[Migration] = [
         "line) and the operating-system account, and seals the state of the rows it changed "
         "(core.audit_state), so a row changed outside MotCua no longer matches the chain.",
     ),
+    Migration(
+        sqlite="""
+        ALTER TABLE dossiers ADD COLUMN digitised_documents TEXT NOT NULL DEFAULT '[]';
+        UPDATE dossiers SET digitised_documents = (
+            SELECT json_group_array(document) FROM (
+                SELECT DISTINCT document FROM attachments a
+                WHERE a.dossier_id = dossiers.id AND a.document IS NOT NULL ORDER BY document
+            )
+        ) WHERE id IN (SELECT dossier_id FROM attachments WHERE document IS NOT NULL);
+        """,
+        postgres="""
+        ALTER TABLE dossiers ADD COLUMN digitised_documents TEXT COLLATE "C" NOT NULL DEFAULT '[]';
+        UPDATE dossiers SET digitised_documents = (
+            SELECT json_agg(document ORDER BY document)::text FROM (
+                SELECT DISTINCT document FROM attachments a
+                WHERE a.dossier_id = dossiers.id AND a.document IS NOT NULL
+            ) AS scanned
+        ) WHERE id IN (SELECT dossier_id FROM attachments WHERE document IS NOT NULL);
+        """,
+        doc="Which documents of a dossier have a scan (numbers from 1), kept on the dossier row with "
+        "each attach: the receipt and the register book print “đã số hóa” per document from the "
+        "dossier alone.",
+    ),
 ]

@@ -32,7 +32,7 @@ MOMENTS = frozenset(
     | {"digitised_at", "result_digitised_at"}
 )
 FLAGS = frozenset({"cutoff_applies", "return_by_post", "receipt_printed"})
-LISTS = frozenset({"documents", "reused_documents"})
+LISTS = frozenset({"documents", "reused_documents", "digitised_documents"})
 
 
 def value(column: str, v: Any) -> Any:
@@ -121,6 +121,8 @@ def dossier_from_row(row: dict, events: tuple[Event, ...] = ()) -> Dossier:
         province_code=row.get("province_code") or "",
         payment=row.get("payment") or "",
         reused_documents=tuple(json.loads(row.get("reused_documents") or "[]")),
+        digitised_documents=tuple(json.loads(row.get("digitised_documents") or "[]")),
+        result_digitised=bool(row.get("result_digitised_at")),
     )
 
 
