@@ -83,7 +83,8 @@ def cmd_audit_list(ctx: CliContext, args: argparse.Namespace) -> int:
     for r in rows:
         reason = f" | lý do: {r['reason']}" if r["reason"] else ""
         who = f"{r['user_login']:<12} {r['action']:<12}"
-        print(f"{r['id']:>6} {r['at']} {who} {r['entity']} {r['entity_key']}")
+        via = f"  [{r['channel']}, {r['os_user']}]" if r.get("channel") else ""  # how, and which PC account
+        print(f"{r['id']:>6} {r['at']} {who} {r['entity']} {r['entity_key']}{via}")
         if r["old"]:
             print(f"         trước: {r['old']}")
         if r["new"]:
