@@ -96,6 +96,10 @@ class MainWindow(QMainWindow):
 
         self.scanner = ScannerFilter(self.scanned, self, wanted=self._scan_wanted)
         QApplication.instance().installEventFilter(self.scanner)  # goes with the window
+        from gui.widgets import CalendarKeys
+
+        self.calendar_keys = CalendarKeys(self)
+        QApplication.instance().installEventFilter(self.calendar_keys)  # Alt+Down on date fields
         if build_screens:
             from gui.screens import add_standard_screens
 

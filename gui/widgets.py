@@ -4,8 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QAbstractItemView, QLabel, QLineEdit, QTableWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, Qt
+from PySide6.QtGui import QMouseEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QDateTimeEdit,
+    QLabel,
+    QLineEdit,
+    QStyle,
+    QStyleOptionComboBox,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from core.errors import MotCuaError
 
@@ -87,4 +99,50 @@ def read_only_table(headers: list[str], name: str = "") -> QTableWidget:
     table.setHorizontalHeaderLabels(headers)
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     table.verticalHeader().setVisible(False)
+    table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
     return table
+
+
+class CalendarKeys(QObject):
+    """Alt+Down (and F4 is taken by intake) opens a date field's calendar, as in a combo box.
+
+    Qt's date field opens its calendar only when its arrow is clicked, so the key sends that click:
+    installed once on the application, it serves every date field of every screen and dialog.
+    """
+
+    def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if (
+            event.type() == QEvent.Type.KeyPress
+            and isinstance(obj, QDateTimeEdit)
+            and obj.calendarPopup()
+            and event.key() == Qt.Key.Key_Down  # type: ignore[attr-defined]
+            and event.modifiers() & Qt.KeyboardModifier.AltModifier  # type: ignore[attr-defined]
+        ):
+            open_calendar(obj)
+            return True
+        return False
+
+
+def open_calendar(edit: QDateTimeEdit) -> None:
+    """Click the date field's arrow, which is how Qt opens its calendar popup."""
+    option = QStyleOptionComboBox()
+    option.initFrom(edit)
+    option.editable = True
+    option.subControls = QStyle.SubControl.SC_All
+    arrow = edit.style().subControlRect(
+        QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxArrow, edit
+    )
+    where = QPointF(arrow.center())
+    left, none = Qt.MouseButton.LeftButton, Qt.MouseButton.NoButton
+    for kind in (QEvent.Type.MouseButtonPress, QEvent.Type.MouseButtonRelease):
+        QApplication.sendEvent(
+            edit,
+            QMouseEvent(
+                kind,
+                where,
+                edit.mapToGlobal(where),
+                left,
+                left if kind == QEvent.Type.MouseButtonPress else none,
+                Qt.KeyboardModifier.NoModifier,
+            ),
+        )

@@ -93,3 +93,32 @@ def test_today_names_the_procedure_of_a_difficulty_and_the_rate_axis_keeps_a_dec
     assert name in text and "(1.001193)" not in text
     rate_axis = [a for a in view.chart.axes() if isinstance(a, QValueAxis) and a.max() == 100][0]
     assert rate_axis.labelFormat() == "%.1f%%" and view.chart.localizeNumbers()
+
+
+def test_alt_down_opens_a_date_fields_calendar(qtbot, gui_session):
+    from PySide6.QtWidgets import QDateEdit
+
+    window = shown_window(qtbot, gui_session)
+    edit = QDateEdit(window)
+    edit.setCalendarPopup(True)
+    edit.show()
+    edit.setFocus()
+    qtbot.keyClick(edit, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert edit.calendarWidget().isVisible()
+
+
+def test_a_saved_eml_is_not_called_a_mail_sent(qtbot, gui_session, clerk, vice_chair):
+    from core import reporting as rp
+    from core.periods import preset_period
+    from gui.views.report_history import ReportHistoryTab
+    from tests.helpers import PASSWORD
+
+    reg = gui_session.register
+    report = rp.prepare(reg, clerk, preset_period("official-month", reg.now().date()))
+    rp.sign(reg, report.id, vice_chair.login, PASSWORD)
+    rp.record_send(reg, clerk, report.id, "eml", ["vp@ubnd.gov.vn"], True)
+    view = ReportHistoryTab(gui_session)
+    qtbot.addWidget(view)
+    view.refresh()
+    sends = view.table.item(0, 6).text()
+    assert ".eml" in sends and "chưa gửi" in sends and "thành công" not in sends

@@ -39,6 +39,7 @@ class CalendarView(QWidget):
         self.year.setValue(today.year)
         self.year.valueChanged.connect(lambda _v: self.reload())
         self.table = QTableWidget(0, 3)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setHorizontalHeaderLabels([self.tr("Ngày"), self.tr("Loại"), self.tr("Ghi chú")])
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

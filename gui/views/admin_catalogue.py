@@ -31,6 +31,7 @@ class CatalogueView(QWidget):
         super().__init__()
         self.session = session
         self.table = QTableWidget(0, 5)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setHorizontalHeaderLabels(
             [
                 self.tr("Mã"),

@@ -99,6 +99,7 @@ class BackupView(QWidget):
         box.addWidget(note)
 
         self.table = QTableWidget(0, 3)
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("backups")
         self.table.setHorizontalHeaderLabels(
             [self.tr("Thời điểm sao lưu"), self.tr("Dung lượng"), self.tr("Tệp")]

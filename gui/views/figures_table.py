@@ -27,6 +27,7 @@ class FiguresTable(QTableWidget):
     def __init__(self, label_title: str, parent=None):
         super().__init__(parent)
         self.setObjectName("figures")
+        self.setTabKeyNavigation(False)  # Tab leaves the table
         self.label_title = label_title
         self.setColumnCount(COLUMNS)
         self.horizontalHeader().setVisible(False)

@@ -23,7 +23,7 @@ from core import reporting as rp
 from gui import fmt
 from gui.session import Session
 
-HEADERS = ("Số", "Kỳ báo cáo", "Phiên bản", "Trạng thái", "Người lập", "Ký duyệt", "Gửi thư")
+HEADERS = ("Số", "Kỳ báo cáo", "Phiên bản", "Trạng thái", "Người lập", "Ký duyệt", "Gửi đi")
 STATUS_COLOURS = {rp.DRAFT: "#6b6b6b", rp.SIGNED: "#b26a00", rp.SENT: "#1b7f3b"}
 
 
@@ -35,6 +35,7 @@ class ReportHistoryTab(QWidget):
         self.session = session
         self.reports: list[rp.Report] = []
         self.table = QTableWidget(0, len(HEADERS))
+        self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("reports")
         self.table.setHorizontalHeaderLabels([self.tr(h) for h in HEADERS])
         self.table.verticalHeader().setVisible(False)
@@ -77,7 +78,7 @@ class ReportHistoryTab(QWidget):
                 if r.is_signed
                 else ""
             )
-            sends = self.tr("{good}/{tries} lần thành công").format(good=good, tries=tries) if tries else ""
+            sends = self._sends_text(r.id) if tries else ""
             version = str(r.version) + ("" if r.is_latest else self.tr(" (cũ)"))
             values = (
                 str(r.id),
@@ -94,6 +95,20 @@ class ReportHistoryTab(QWidget):
                     item.setForeground(QBrush(QColor(STATUS_COLOURS.get(r.status, "#000"))))
                 self.table.setItem(i, col, item)
         self.count_label.setText(self.tr("{n} báo cáo (kể cả các phiên bản)").format(n=len(self.reports)))
+
+    def _sends_text(self, report_id: int) -> str:
+        """Mail sent and .eml files saved, told apart: a saved .eml is not a report sent (a
+        signed report with only its .eml saved is still "chưa gửi", and the column must agree)."""
+        attempts = rp.sends(self.session.register, report_id)
+        mails = [s for s in attempts if s.method == "smtp"]
+        files = [s for s in attempts if s.method != "smtp" and s.ok]
+        parts = []
+        if mails:
+            good = sum(1 for s in mails if s.ok)
+            parts.append(self.tr("thư: {good}/{tries} lần gửi được").format(good=good, tries=len(mails)))
+        if files:
+            parts.append(self.tr("đã lưu {n} tệp .eml (chưa gửi)").format(n=len(files)))
+        return "; ".join(parts)
 
     def open_row(self, row: int) -> None:
         if 0 <= row < len(self.reports):
