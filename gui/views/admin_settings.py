@@ -53,6 +53,14 @@ GROUPS = [
         ],
     ),
     (
+        "Số hóa hồ sơ",
+        [
+            ("scan_watch_dir", "Thư mục máy quét lưu tệp (tệp mới được đề nghị đính kèm)"),
+            ("attach_max_file_mb", "Dung lượng tối đa một tệp (MB)"),
+            ("attach_max_dossier_mb", "Dung lượng tối đa một hồ sơ (MB)"),
+        ],
+    ),
+    (
         "Báo cáo và thư",
         [
             ("report_to", "Nơi nhận báo cáo"),
