@@ -113,3 +113,18 @@ def test_a_new_file_in_the_watched_folder_is_offered_for_the_dossier_on_screen(
     watcher.scan()
     QApplication.processEvents()
     assert len(fake_prompts.confirms) == 2 and len(register.attachments(d.code)) == 1
+
+
+def test_the_intake_form_records_how_the_fee_was_paid(qtbot, gui_session, clerk, fake_prompts):
+    from gui.views.intake import IntakeView
+
+    view = IntakeView(gui_session)
+    qtbot.addWidget(view)
+    view.set_procedure(gui_session.register.procedure("1.004222"))
+    view.fee.setValue(20_000)
+    view.payment.setCurrentIndex(view.payment.findData("chuyen-khoan"))
+    form = view.form()
+    assert (form.fee_collected, form.payment) == (20_000, "chuyen-khoan")
+    view.fee.setValue(0)
+    assert view.form().payment is None  # no fee, nothing paid
+    assert [view.payment.itemText(i) for i in range(3)] == ["Tiền mặt", "Chuyển khoản", "Trực tuyến"]

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from core.errors import MotCuaError, ValidationError, ValidationErrors
-from core.model import ApplicantKind, Channel, Dossier, IdKind, IntakeForm, Procedure
+from core.model import ApplicantKind, Channel, Dossier, IdKind, IntakeForm, Payment, Procedure
 from core.validation import normalise_phone, validate_email, validate_id, validate_name
 from gui import fmt
 from gui.models.procedures import ProcedureFilter, ProcedureListModel
@@ -103,6 +103,10 @@ class IntakeView(QWidget):
         self.fee.setSingleStep(1000)
         self.fee.setGroupSeparatorShown(True)
         self.fee.setSuffix(" đ")
+        self.payment = QComboBox()  # how the fee was paid (the online-payment indicator)
+        self.payment.setObjectName("payment")
+        for method in Payment:
+            self.payment.addItem(method.label, method.value)
         self.by_post = QCheckBox(self.tr("Trả kết quả qua bưu chính"))
         self.note = QLineEdit()
         self.documents = QListWidget()
@@ -167,6 +171,7 @@ class IntakeView(QWidget):
         row.addWidget(self.copies)
         row.addWidget(QLabel(self.tr("Lệ phí đã thu")))
         row.addWidget(self.fee)
+        row.addWidget(self.payment)
         row.addStretch(1)
         left.addRow(self.tr("Kênh nộp"), row)
         left.addRow("", self.by_post)
@@ -376,6 +381,7 @@ class IntakeView(QWidget):
             copies=self.copies.value(),
             documents=documents,
             fee_collected=self.fee.value(),
+            payment=self.payment.currentData() if self.fee.value() else None,
             return_by_post=self.by_post.isChecked(),
             note=self.note.text(),
         )
@@ -526,6 +532,7 @@ class IntakeView(QWidget):
         self.channel.setCurrentIndex(0)
         self.copies.setValue(1)
         self.fee.setValue(0)
+        self.payment.setCurrentIndex(0)
         self.by_post.setChecked(False)
         self.documents.clear()
         self.form_message.clear()
