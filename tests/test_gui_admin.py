@@ -106,7 +106,7 @@ def test_settings_save_only_changes_and_reject_bad_values(qtbot, admin_session, 
     assert view.widgets["ward_name"].text() == "UBND phường Tây Hồ"
     view.widgets["cutoff_time"].setText("25:99")
     assert not view.save()
-    assert "giờ" in view.message.text().lower()
+    assert "giờ" in view.errors["cutoff_time"].text().lower(), "said under the field"
     view.widgets["cutoff_time"].setText("16:00")
     view.widgets["receipt_paper"].setCurrentIndex(1)
     view.widgets["saturday_reception"].setChecked(True)
@@ -146,3 +146,23 @@ def test_mail_password_goes_to_the_credential_store_and_the_connection_is_checke
         assert server.logins == [SMTP_USER] and server.messages == []
         dump = register.store.db.execute("SELECT group_concat(value) FROM settings").fetchone()[0]
         assert "dung-mat-khau" not in dump
+
+
+def test_a_settings_error_shows_under_its_field(qtbot, register, fake_prompts):
+    from gui.session import Session
+    from gui.views.admin_settings import SettingsView
+
+    session = Session(register)
+    session.set_user(register.user("quantri"))
+    view = SettingsView(session)
+    qtbot.addWidget(view)
+    view.show()
+    before = register.settings.smtp_host
+    view.widgets["smtp_host"].setText("không phải máy chủ")
+    assert not view.save()
+    error = view.errors["smtp_host"]
+    assert error.isVisible() and "không phải tên máy chủ" in error.text()
+    assert view.widgets["smtp_host"].hasFocus() or not view.isActiveWindow()
+    assert register.settings.smtp_host == before, "nothing saved"
+    view.widgets["smtp_host"].setText("smtp.hanoi.gov.vn")
+    assert view.save() and not error.isVisible()

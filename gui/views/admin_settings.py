@@ -21,10 +21,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import MotCuaError
+from core.errors import MotCuaError, ValidationError, ValidationErrors
 from core.settings import Settings
+from core.text import fold
 from gui.session import Session
-from gui.widgets import heading
+from gui.widgets import ERROR_STYLE, heading
 
 GROUPS = [
     (
@@ -90,6 +91,8 @@ class SettingsView(QWidget):
         super().__init__()
         self.session = session
         self.widgets: dict[str, QWidget] = {}
+        self.errors: dict[str, QLabel] = {}  # each setting's own message, under its field
+        self.labels: dict[str, str] = {}
         types = {f.name: f.type for f in fields(Settings)}
         grid = QGridLayout()
         for i, (title, items) in enumerate(GROUPS):
@@ -100,6 +103,14 @@ class SettingsView(QWidget):
                 widget.setObjectName(name)
                 self.widgets[name] = widget
                 form.addRow(self.tr(label), widget)
+                error = QLabel()
+                error.setObjectName(f"error-{name}")
+                error.setWordWrap(True)
+                error.setStyleSheet(ERROR_STYLE)
+                error.hide()
+                form.addRow("", error)
+                self.errors[name] = error
+                self.labels[name] = self.tr(label)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             if title == "Báo cáo và thư":
                 self._mail_password_rows(form)
@@ -186,6 +197,31 @@ class SettingsView(QWidget):
             self.mail_message.setText
         ).failure(failed).run_in_background()
 
+    def _field_of(self, error: ValidationError) -> str:
+        """The setting an error is about: its name, or the label core used for it."""
+        if error.field in self.widgets:
+            return error.field
+        wanted = fold(error.field)
+        for name, label in self.labels.items():
+            if wanted and (wanted in fold(label) or fold(label) in wanted):
+                return name
+        return ""
+
+    def _show_errors(self, errors: list[ValidationError], summary: str) -> None:
+        """Each message under its field (the first one focused); the rest at the bottom."""
+        loose, first = [], None
+        for e in errors:
+            name = self._field_of(e)
+            if not name:
+                loose.append(e.message)
+                continue
+            self.errors[name].setText(e.problem)
+            self.errors[name].show()
+            first = first or self.widgets[name]
+        self.message.setText("\n".join(loose) or self.tr("Chưa lưu: sửa các ô báo đỏ."))
+        if first is not None:
+            first.setFocus()
+
     def _widget(self, name: str, kind: str) -> QWidget:
         if kind == "bool":
             return QCheckBox()
@@ -243,8 +279,16 @@ class SettingsView(QWidget):
         if not changes:
             self.message.setText(self.tr("Không có gì thay đổi."))
             return True
+        for error in self.errors.values():
+            error.hide()
         try:
             self.session.register.update_settings(self.session.user, **changes)
+        except ValidationErrors as exc:
+            self._show_errors(exc.errors, exc.message)
+            return False
+        except ValidationError as exc:
+            self._show_errors([exc], exc.message)
+            return False
         except MotCuaError as exc:
             self.message.setText(exc.message)
             return False
