@@ -100,7 +100,7 @@ def cmd_report_sign(ctx: CliContext, args: argparse.Namespace) -> int:
 
         return password_only(ctx, args)
     from reports.signing.keys import Pkcs11Source, Pkcs12Source
-    from reports.signing.signoff import check_signer, sign_digitally
+    from reports.signing.signoff import check_signer, read_certificate, sign_digitally
 
     register = ctx.require_initialised()
     login = args.signer or ctx.args.user or os.environ.get("MOTCUA_USER")
@@ -117,9 +117,9 @@ def cmd_report_sign(ctx: CliContext, args: argparse.Namespace) -> int:
     password = ctx.read_secret(f"Mật khẩu của {login}: ")
     check_signer(register, args.id, login, password)  # before asking for the PIN
     secret = ctx.read_secret(ask)
+    for line in read_certificate(source, secret).lines():  # whose key signs, shown before it does
+        print(line, flush=True)
     done = sign_digitally(register, args.id, login, password, source, secret)
-    for line in done.certificate.lines():
-        print(line)
     user = register.user(login)
     if _folded(done.certificate.common_name) != _folded(user.full_name):
         print(
