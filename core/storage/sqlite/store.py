@@ -14,7 +14,6 @@ from typing import Any
 
 import sqlite_utils
 
-from core.db import connect, describe_sqlite_error, write_transaction
 from core.errors import DatabaseError
 from core.storage.attachments import AttachmentMixin
 from core.storage.auditlog import AuditMixin
@@ -24,6 +23,7 @@ from core.storage.figures import FiguresMixin, figures_sql
 from core.storage.indicators import IndicatorMixin
 from core.storage.query import DossierQueryMixin, _fts_query
 from core.storage.reports import ReportMixin
+from core.storage.sqlite.db import connect, describe_sqlite_error, write_transaction
 
 
 class SqliteStore(

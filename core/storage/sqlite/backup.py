@@ -1,0 +1,453 @@
+"""Backups of the register and restoring one.
+
+Backups use SQLite's online backup API (``sqlite3.Connection.backup``), which copies a
+consistent snapshot while the window keeps working on the file. Each copy is written under a
+temporary name, checked with ``integrity_check`` and only then renamed to its final name, so a
+file named ``motcua-YYYY-MM-DD_HHMMSS.sqlite3`` is always a verified backup. Retention keeps the
+newest backup of each of the last 30 days that have one and of each of the last 12 months.
+
+Restoring never overwrites the current database silently: it is renamed aside (with its
+``-wal`` file, which may hold the last committed changes) and the path is returned.
+
+No database file is read or copied with ``open()``/``shutil``: both directions go through SQLite's
+backup API, so a connection this process holds on either file keeps its locks (see ``core.db``).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from core.attachments.backup_files import (
+    copy_files_to_backup,
+    prune_backup_files,
+    restore_files_from_backup,
+)
+from core.errors import DatabaseError
+from core.filesafety import os_reason
+from core.paths import data_dir
+from core.storage.sqlite.dbcheck import forget, inspect_file
+from core.timeutil import now
+
+PREFIX = "motcua-"
+SUFFIX = ".sqlite3"
+_NAME = re.compile(r"^motcua-(\d{4}-\d{2}-\d{2})_(\d{6})(?:-(\d+))?\.sqlite3$")
+KEEP_DAILY = 30
+KEEP_MONTHLY = 12
+_DIRS_FILE = "backup_dirs.txt"
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One verified backup file as listed for the backup screen."""
+
+    path: Path
+    taken_at: datetime  # from the file name (copying to a USB stick changes mtime, not names)
+    size: int
+
+
+def default_backup_dir() -> Path:
+    return data_dir() / "backups"
+
+
+def backup_dir_for(settings_backup_dir: str) -> Path:
+    """The folder the admin chose (``settings.backup_dir``) or the default one."""
+    return Path(settings_backup_dir) if settings_backup_dir.strip() else default_backup_dir()
+
+
+def _taken_at(path: Path) -> datetime | None:
+    match = _NAME.match(path.name)
+    if not match:
+        return None
+    try:
+        return datetime.strptime(f"{match[1]} {match[2]}", "%Y-%m-%d %H%M%S")
+    except ValueError:  # "motcua-2026-13-45_256199.sqlite3": not one of ours
+        return None
+
+
+def list_backups(dest_dir: str | Path) -> list[BackupInfo]:
+    """Backups in a folder, newest first (by the moment in their names)."""
+    folder = Path(dest_dir)
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        taken = _taken_at(path)
+        if taken is not None and path.is_file():
+            found.append(BackupInfo(path, taken, path.stat().st_size))
+    return sorted(found, key=lambda b: (b.taken_at, b.path.name), reverse=True)
+
+
+_MOUNT_ROOTS = ("/media", "/run/media", "/mnt", "/Volumes")
+
+
+def _missing_folder(folder: Path) -> DatabaseError:
+    return DatabaseError(
+        f"Không thấy thư mục sao lưu {folder} (ổ USB hoặc ổ mạng chưa cắm, chưa kết nối?). "
+        "MotCua không tạo lại thư mục này trên ổ của máy; hãy cắm ổ rồi thử lại, "
+        "hoặc chọn thư mục sao lưu khác."
+    )
+
+
+def on_absent_disk(folder: Path) -> bool:
+    """Would creating ``folder`` put it on the local disk where a removable one is missing?
+
+    Yes when it was used before (a disk that was there is gone), when its drive does not exist,
+    or when the nearest folder that does exist is a place removable disks are mounted in
+    (``/media/<user>/USB/...``, ``/mnt/usb/...``, ``/Volumes/USB/...``).
+    """
+    if str(folder) in {str(d) for d in known_backup_dirs()[1:]}:
+        return True
+    if folder.anchor and not Path(folder.anchor).exists():  # E:\\ with no disk in it
+        return True
+    existing = folder.absolute().parent
+    while not existing.exists() and existing != existing.parent:
+        existing = existing.parent
+    text = existing.as_posix()
+    return any(text == root or (text.startswith(root + "/") and text.count("/") <= root.count("/") + 1)
+               for root in _MOUNT_ROOTS)  # fmt: skip
+
+
+def backup_folder(dest_dir: str | Path | None, *, create: bool) -> Path:
+    """The folder backups go to, checked: the default one is made when missing; a chosen one
+    that is missing is made only when that cannot be an unplugged disk (``create``), otherwise
+    refused in Vietnamese. ``create=False`` (listing) refuses any missing folder."""
+    folder = Path(dest_dir) if dest_dir else default_backup_dir()
+    if folder.is_dir():
+        return folder
+    if folder.exists():
+        raise DatabaseError(f"{folder} là tệp, không phải thư mục sao lưu.")
+    if not create or (folder != default_backup_dir() and on_absent_disk(folder)):
+        raise _missing_folder(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DatabaseError(f"Không tạo được thư mục sao lưu {folder}: {os_reason(exc)}.") from exc
+    return folder
+
+
+def abandoned(path: Path) -> bool:
+    """No process is writing ``path``: SQLite grants an exclusive lock on it at once."""
+    from core.storage.sqlite.db import sqlite_connect
+
+    try:
+        conn = sqlite_connect(path, timeout=0, isolation_level=None)
+    except sqlite3.Error:
+        return True
+    try:
+        conn.execute("BEGIN EXCLUSIVE")
+        conn.execute("ROLLBACK")
+        return True
+    except sqlite3.Error as exc:
+        return not any(word in str(exc).lower() for word in ("locked", "busy"))
+    finally:
+        conn.close()
+
+
+def remove_leftovers(paths) -> list[Path]:
+    """Delete copies a killed backup or restore left (with their ``-journal``), unless in use."""
+    removed = []
+    for path in paths:
+        path = Path(path)
+        if not path.is_file() or not abandoned(path):
+            continue
+        for leftover in (path, Path(f"{path}-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+                removed.append(leftover)
+    return removed
+
+
+def _remember_dir(folder: Path) -> None:
+    """Note where backups go, so a damaged database can be offered one even if its settings are lost."""
+    with contextlib.suppress(OSError):
+        record = data_dir() / _DIRS_FILE
+        known = record.read_text(encoding="utf-8").splitlines() if record.exists() else []
+        if str(folder) not in known:
+            record.write_text("\n".join([*known, str(folder)]) + "\n", encoding="utf-8")
+
+
+def known_backup_dirs(db_path: Path | None = None) -> list[Path]:
+    """Every folder backups may be in: beside the database, the default one, those used before."""
+    dirs: list[Path] = []
+    if db_path is not None:
+        dirs.append(Path(db_path).parent / "backups")
+    with contextlib.suppress(OSError):
+        dirs.append(default_backup_dir())
+        record = data_dir() / _DIRS_FILE
+        if record.exists():
+            dirs += [Path(line) for line in record.read_text(encoding="utf-8").splitlines() if line]
+    unique: list[Path] = []
+    for d in dirs:
+        if d not in unique:
+            unique.append(d)
+    return unique
+
+
+def newest_good_backup(db_path: Path | None = None, extra_dirs=()) -> Path | None:
+    """The newest backup (in any known folder) that passes ``integrity_check``."""
+    candidates: list[BackupInfo] = []
+    for folder in [*map(Path, extra_dirs), *known_backup_dirs(db_path)]:
+        candidates += list_backups(folder)
+    candidates.sort(key=lambda b: b.taken_at, reverse=True)
+    for info in candidates:
+        if db_path is not None and info.path.resolve() == Path(db_path).resolve():
+            continue
+        if inspect_file(info.path, full=True).ok:
+            return info.path
+    return None
+
+
+def _fsync(path: Path) -> None:
+    """Flush a copy MotCua has just written and closed (never a file a connection has open)."""
+    from core.storage.sqlite.db import holds_connection
+
+    if holds_connection(path):
+        return  # its own connection's commit already synced it; a descriptor here would drop locks
+    with contextlib.suppress(OSError), path.open("rb") as fh:
+        os.fsync(fh.fileno())
+
+
+def backup_now(db_path: str | Path, dest_dir: str | Path | None = None) -> Path:
+    """Copy the register to ``dest_dir`` (online, safe while it is in use); verify; prune old ones.
+
+    Returns the path of the new, verified backup. Raises ``DatabaseError`` (Vietnamese) when the
+    folder can't be written, the disk is full, or the copy does not pass ``integrity_check``.
+    """
+    db_path = Path(db_path)
+    if not db_path.exists():
+        raise DatabaseError(f"Không tìm thấy cơ sở dữ liệu {db_path} để sao lưu.")
+    folder = backup_folder(dest_dir, create=True)
+    remove_leftovers(folder.glob(f"{PREFIX}*{SUFFIX}.dang-ghi"))  # from backups killed midway
+    stamp = now().strftime("%Y-%m-%d_%H%M%S")
+    target = folder / f"{PREFIX}{stamp}{SUFFIX}"
+    n = 1
+    while target.exists():  # two backups in one second: never overwrite one
+        n += 1
+        target = folder / f"{PREFIX}{stamp}-{n}{SUFFIX}"
+    partial = target.with_name(target.name + ".dang-ghi")
+    try:
+        _copy_online(db_path, partial)
+        verdict = inspect_file(partial, full=True)
+        if not verdict.ok:
+            _stop_if_source_damaged(db_path)
+            raise DatabaseError(
+                f"Bản sao lưu vừa ghi không đạt kiểm tra toàn vẹn ({verdict.problem}); "
+                "cơ sở dữ liệu hiện tại có thể đã hỏng. Bản sao lưu này bị bỏ."
+            )
+        _fsync(partial)
+        os.replace(partial, target)
+    except sqlite3.Error as exc:
+        raise DatabaseError(f"Sao lưu không thành công: {_backup_failure(exc, db_path, folder)}") from exc
+    except OSError as exc:
+        raise DatabaseError(
+            f"Sao lưu không thành công: không ghi được vào {folder} ({os_reason(exc)})."
+        ) from exc
+    finally:
+        for leftover in (partial, partial.with_name(partial.name + "-journal")):
+            with contextlib.suppress(OSError):
+                leftover.unlink()
+    _remember_dir(folder)
+    prune(folder)
+    copy_files_to_backup(db_path, target)  # the scans it names travel with it (core.attachments)
+    return target
+
+
+def _backup_failure(exc: sqlite3.Error, db_path: Path, folder: Path) -> str:
+    """Why a copy failed, in Vietnamese: a full disk is named as such (which disk), never as
+    "data just typed was not saved" (a backup saves nothing typed)."""
+    from core.filesafety import full_disk
+
+    for place in (folder, db_path):
+        if reason := full_disk(place):
+            return (
+                f"{reason}. Bản sao dở dang đã được xóa; cơ sở dữ liệu đang dùng không bị ảnh hưởng. "
+                "Hãy giải phóng chỗ trống hoặc sao lưu sang ổ khác."
+            )
+    if "full" in str(exc).lower():
+        return (
+            f"ổ đĩa chứa {folder} đã đầy. Bản sao dở dang đã được xóa; cơ sở dữ liệu đang dùng "
+            "không bị ảnh hưởng. Hãy giải phóng chỗ trống hoặc sao lưu sang ổ khác."
+        )
+    from core.storage.sqlite.db import describe_sqlite_error
+
+    return describe_sqlite_error(exc, folder).replace("; dữ liệu vừa nhập chưa được lưu", "")
+
+
+def _stop_if_source_damaged(db_path: Path) -> None:
+    """A copy that fails ``integrity_check``: check the register itself; if it is damaged, every
+    later write is refused and the refusal names the newest good backup (``DamagedDatabaseError``)."""
+    from core.storage.sqlite.dbcheck import mark_damaged, refuse_writes_if_damaged
+
+    source = inspect_file(db_path, full=True, motcua=False)
+    if source.damaged:
+        mark_damaged(db_path, source.problem)
+        refuse_writes_if_damaged(db_path)
+
+
+def _copy_online(source: Path, target: Path) -> None:
+    """A consistent copy of ``source`` (with what its ``-wal`` holds) into ``target``, by SQLite."""
+    from core.storage.sqlite.db import sqlite_connect
+
+    src = sqlite_connect(source, readonly=True)
+    try:
+        src.execute("PRAGMA busy_timeout = 15000")
+        dst = sqlite_connect(target)
+        try:
+            dst.execute("PRAGMA synchronous = FULL")
+            src.backup(dst)
+            # one self-contained file (no -wal beside it), whatever the source's journal mode
+            dst.execute("PRAGMA journal_mode = DELETE")
+        finally:
+            dst.close()
+    finally:
+        src.close()
+
+
+def last_backup_at(dest_dir: str | Path) -> datetime | None:
+    backups = list_backups(dest_dir)
+    return backups[0].taken_at if backups else None
+
+
+def backup_if_due(db_path: str | Path, dest_dir: str | Path | None = None) -> Path | None:
+    """Back up once a day: when ``dest_dir`` has no backup from today. The window calls it on close."""
+    folder = Path(dest_dir) if dest_dir else default_backup_dir()
+    last = last_backup_at(folder)
+    if last is not None and last.date() >= now().date():
+        return None
+    return backup_now(db_path, folder)
+
+
+def backups_to_delete(backups: list[BackupInfo]) -> list[BackupInfo]:
+    """Retention: keep the newest backup of each of the 30 latest days and 12 latest months."""
+    keep: set[Path] = set()
+    days: set = set()
+    months: set = set()
+    for info in sorted(backups, key=lambda b: b.taken_at, reverse=True):
+        day = info.taken_at.date()
+        month = (day.year, day.month)
+        if day not in days and len(days) < KEEP_DAILY:
+            days.add(day)
+            keep.add(info.path)
+        if month not in months and len(months) < KEEP_MONTHLY:
+            months.add(month)
+            keep.add(info.path)
+    return [b for b in backups if b.path not in keep]
+
+
+def prune(dest_dir: str | Path) -> list[Path]:
+    """Delete backups retention no longer keeps; returns what was deleted."""
+    removed = []
+    for info in backups_to_delete(list_backups(dest_dir)):
+        with contextlib.suppress(OSError):
+            info.path.unlink()
+            removed.append(info.path)
+    if removed:
+        prune_backup_files(dest_dir, [b.path for b in list_backups(dest_dir)])
+    return removed
+
+
+def _sqlite_reason(exc: sqlite3.Error) -> str:
+    from core.storage.sqlite.db import describe_sqlite_error
+
+    return describe_sqlite_error(exc).rstrip(".")
+
+
+def _aside_name(db_path: Path) -> Path:
+    stamp = now().strftime("%Y-%m-%d_%H%M%S")
+    candidate = db_path.with_name(f"{db_path.stem}.truoc-khoi-phuc-{stamp}{db_path.suffix}")
+    n = 1
+    while candidate.exists():
+        n += 1
+        candidate = db_path.with_name(f"{db_path.stem}.truoc-khoi-phuc-{stamp}-{n}{db_path.suffix}")
+    return candidate
+
+
+def finish_interrupted_restore(db_path: str | Path) -> bool:
+    """Complete a restore the machine stopped between its renames; ``True`` if it did.
+
+    ``restore`` moves the current file aside, then renames the checked, fsynced copy
+    (``<name>.khoi-phuc``) into place. Stopped in between, the register's path is empty: opened
+    as it is, SQLite would start an empty register there, beside the old ``-wal`` if that had not
+    moved yet. So before any open: a ``-wal``/``-journal`` left behind joins the file kept aside
+    (the newest one without its own), and the copy takes its place, as the restore intended.
+    """
+    db_path = Path(db_path)
+    incoming = db_path.with_name(db_path.name + ".khoi-phuc")
+    if db_path.exists() or not incoming.is_file() or not inspect_file(incoming, full=True).ok:
+        return False
+    kept = sorted(db_path.parent.glob(f"{db_path.stem}.truoc-khoi-phuc-*{db_path.suffix}"), key=_mtime)
+    for ext in ("-wal", "-journal"):
+        stray = Path(str(db_path) + ext)
+        if not stray.exists():
+            continue
+        partner = next((k for k in reversed(kept) if not Path(str(k) + ext).exists()), None)
+        target = Path(str(partner) + ext) if partner else stray.with_name(stray.name + ".mo-coi")
+        os.replace(stray, target)
+    with contextlib.suppress(OSError):
+        Path(str(db_path) + "-shm").unlink()
+    os.replace(incoming, db_path)
+    forget(db_path)
+    return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:
+        return 0.0
+
+
+def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
+    """Put a backup in place of the register; returns where the current database was kept aside.
+
+    The backup is checked first (a healthy MotCua database, schema this version understands).
+    The current file and its ``-wal`` are renamed together (so the kept-aside copy still holds
+    its last commits); nothing is overwritten. Close every window on the file before restoring.
+    """
+    backup_file, db_path = Path(backup_file), Path(db_path)
+    if not backup_file.is_file():
+        raise DatabaseError(f"Không tìm thấy tệp sao lưu {backup_file}.")
+    verdict = inspect_file(backup_file, full=True)
+    if not verdict.ok:
+        raise DatabaseError(f"Không khôi phục từ {backup_file.name}: {verdict.problem}.")
+    if db_path.exists() and backup_file.resolve() == db_path.resolve():
+        raise DatabaseError("Tệp sao lưu chính là cơ sở dữ liệu đang dùng.")
+    incoming = db_path.with_name(db_path.name + ".khoi-phuc")
+    moved: list[tuple[Path, Path]] = []  # (from, to), undone if the last step fails
+    try:
+        db_path.parent.mkdir(parents=True, exist_ok=True)
+        with contextlib.suppress(OSError):
+            incoming.unlink()  # a copy a killed restore left: started again from the backup
+        _copy_online(backup_file, incoming)  # SQLite reads the backup: no descriptor of ours on it
+        _fsync(incoming)
+        aside = _aside_name(db_path) if db_path.exists() else None
+        if aside is not None:
+            for ext in ("", "-wal", "-journal"):
+                side = Path(str(db_path) + ext)
+                if side.exists():
+                    os.replace(side, Path(str(aside) + ext))
+                    moved.append((side, Path(str(aside) + ext)))
+            with contextlib.suppress(OSError):
+                Path(str(db_path) + "-shm").unlink()
+        os.replace(incoming, db_path)
+        forget(db_path)  # another file is there now: the next open checks it afresh
+    except (OSError, sqlite3.Error) as exc:
+        for original, kept in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.replace(kept, original)
+        with contextlib.suppress(OSError):
+            incoming.unlink()
+        reason = os_reason(exc) if isinstance(exc, OSError) else _sqlite_reason(exc)
+        raise DatabaseError(
+            f"Khôi phục không thành công ({reason}); cơ sở dữ liệu hiện tại không bị thay đổi."
+        ) from exc
+    for problem in restore_files_from_backup(backup_file, db_path):  # the scans come back too
+        logging.getLogger(__name__).warning("%s", problem)  # and ``audit verify`` names them
+    return aside
