@@ -22,12 +22,28 @@ re-run a clerk's intake behind their back; a lock just makes the second counter 
   FOR UPDATE`` on the dossier's row; the second clerk waits, then sees the new status.
 - The audit chain (``audit``): ``pg_advisory_xact_lock`` on the "audit" key before reading
   the last entry; the entry gets ``id = last + 1`` (no identity: a rolled-back transaction
-  must not leave a gap the verifier would call a deletion). Taken last in every transaction,
-  after all row locks, so its holder never waits for anything else: no deadlock cycle.
+  must not leave a gap the verifier would call a deletion). Taken last in a transaction,
+  after its row locks, so its holder does not wait for anyone: no deadlock cycle. The one
+  exception is re-dating the open dossiers after a calendar or rules change (it updates
+  dossiers after its audit entry): a rare cycle with a clerk's step there is broken by the
+  server's deadlock detector, and the admin's change is refused with "hãy thử lại".
 - Bulk import: ids come from the identity sequence (``nextval``: unique whatever the others
   do); an advisory lock on "import" keeps two imports apart; a code taken meanwhile by a
   counter makes the UNIQUE constraint refuse and the whole import is rolled back.
 - Users, settings, calendar: primary keys and upserts; the audit lock orders their entries.
+
+The server going away: outside a transaction a read is retried once on a new connection; a
+transaction that loses its connection is rolled back by the server, except when the line
+drops while COMMIT is being answered: then the store reconnects and looks for the audit entry
+the transaction wrote (its hash is unique) and reports "committed" or raises
+``ServerUnavailable`` ("chưa được lưu"). Every write transaction NOTIFYs ``motcua_changes``
+at commit; ``data_version`` counts the notifications already received (no round trip), which
+is how open windows follow the other counters (``gui.session.Session.watch_other_counters``).
+
+Other modules: ``transfer`` (``motcua migrate``: SQLite files into the server), ``rows``
+(domain values to columns), ``postgres.connection`` (libpq URL, keyring password, JIT off),
+``postgres.backup`` (pg_dump / pg_restore), ``sqlite.db`` / ``sqlite.dbcheck`` /
+``sqlite.backup`` (the file: opening, checking, copying).
 
 Adding a migration (for both backends)
 --------------------------------------

@@ -1,7 +1,7 @@
-"""The SQLite backend: one file, one writer at a time (``core.db`` opens and upgrades it).
+"""The SQLite backend: one file, one writer at a time (``db`` opens and upgrades it).
 
-``SqliteStore`` is loaded on first use: ``core.db`` imports this package's ``schema`` while
-``store`` imports ``core.db``.
+``SqliteStore`` is loaded on first use: ``db`` imports this package's ``schema`` while
+``store`` imports ``db``.
 """
 
 from __future__ import annotations
