@@ -22,6 +22,14 @@ from PySide6.QtWidgets import QApplication, QLineEdit
 CODE = re.compile(r"[A-Za-z0-9]+(?:\.[A-Za-z0-9]+)*-\d{6}-\d{4,6}")
 BURST_GAP_S = 0.035  # a scanner sends a key every 1-15 ms; a fast typist one every 80 ms or more
 MIN_LENGTH = 12
+MODIFIER_KEYS = {
+    Qt.Key.Key_Shift,
+    Qt.Key.Key_Control,
+    Qt.Key.Key_Alt,
+    Qt.Key.Key_AltGr,
+    Qt.Key.Key_Meta,
+    Qt.Key.Key_CapsLock,
+}
 
 
 class ScannerFilter(QObject):
@@ -59,6 +67,8 @@ class ScannerFilter(QObject):
                     widget.setText(before)  # the scanned text never stays in the wrong field
                 self.on_code(code)
                 return True
+            return False
+        if key in MODIFIER_KEYS:  # the scanner holds Shift for capitals: not a break in the burst
             return False
         text = event.text()  # type: ignore[attr-defined]
         if (

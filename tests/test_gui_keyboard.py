@@ -28,6 +28,9 @@ def scanner_types(widget, text: str, clock: list[float], gap: float = 0.005) -> 
     for ch in text:
         clock[0] += gap
         key = ord(ch.upper()) if ch.isascii() and ch.isalnum() else 0
+        if ch.isupper():  # a scanner holds Shift for a capital, as a keyboard does
+            shift = QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_Shift, Qt.KeyboardModifier.NoModifier)
+            QApplication.sendEvent(widget, shift)
         for kind in (QEvent.Type.KeyPress, QEvent.Type.KeyRelease):
             QApplication.sendEvent(widget, QKeyEvent(kind, key, Qt.KeyboardModifier.NoModifier, ch))
     clock[0] += gap
@@ -138,6 +141,12 @@ def test_qt_own_words_are_vietnamese(qtbot, qapp):
     assert {"Hoàn tác", "Sao chép", "Dán", "Chọn tất cả"} <= set(texts), texts
     assert QApplication.translate("QFileDialog", "Look in:") == "Tìm trong:"
     assert "12" in QLocale().monthName(12) and QLocale().monthName(12) != "December"
+    from PySide6.QtWidgets import QFileDialog, QLabel
+
+    dialog = QFileDialog()
+    dialog.setOption(QFileDialog.Option.DontUseNativeDialog)
+    labels = {label.text() for label in dialog.findChildren(QLabel)}
+    assert {"&Tìm trong:", "&Tên tệp:", "&Loại tệp:"} <= labels, labels
 
 
 def test_the_window_opens_within_the_available_area(qtbot, gui_session):

@@ -221,6 +221,14 @@
         <translation>Tìm trong:</translation>
     </message>
     <message>
+        <source>&amp;Look in:</source>
+        <translation>&amp;Tìm trong:</translation>
+    </message>
+    <message>
+        <source>Files of &amp;type:</source>
+        <translation>&amp;Loại tệp:</translation>
+    </message>
+    <message>
         <source>File &amp;name:</source>
         <translation>&amp;Tên tệp:</translation>
     </message>
@@ -447,6 +455,41 @@ Please verify the correct file name was given.</source>
         <translation>%1
 Không tìm thấy tệp.
 Hãy kiểm tra lại tên tệp.</translation>
+    </message>
+</context>
+<context>
+    <name>QAbstractFileIconProvider</name>
+    <message>
+        <source>Folder</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>File</source>
+        <translation>Tệp</translation>
+    </message>
+    <message>
+        <source>Drive</source>
+        <translation>Ổ đĩa</translation>
+    </message>
+    <message>
+        <source>File Folder</source>
+        <translation>Thư mục</translation>
+    </message>
+    <message>
+        <source>Computer</source>
+        <translation>Máy tính</translation>
+    </message>
+    <message>
+        <source>Trashcan</source>
+        <translation>Thùng rác</translation>
+    </message>
+    <message>
+        <source>Network</source>
+        <translation>Mạng</translation>
+    </message>
+    <message>
+        <source>Desktop</source>
+        <translation>Màn hình nền</translation>
     </message>
 </context>
 <context>
