@@ -103,7 +103,32 @@ def _check_numbers(parser: argparse.ArgumentParser, args: argparse.Namespace) ->
     return None
 
 
+class _Visible:
+    """stdout/stderr for one command: what it prints passes ``core.text.visible`` (no escapes)."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        from core.text import visible
+
+        return self._stream.write(visible(text))
+
+    def __getattr__(self, name: str):
+        return getattr(self._stream, name)
+
+
 def main(argv: list[str] | None = None) -> int:
+    """Run one command; returns the exit code (never raises, never prints a traceback)."""
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = _Visible(saved[0]), _Visible(saved[1])  # messages echo what was typed
+    try:
+        return _main(argv)
+    finally:
+        sys.stdout, sys.stderr = saved
+
+
+def _main(argv: list[str] | None = None) -> int:
     """Run one command; returns the exit code (never raises, never prints a traceback).
 
     In-process callers (tests, the fuzzer) get argparse's exits as return values too.

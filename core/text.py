@@ -56,6 +56,19 @@ def hidden_character(value: str | None, multiline: bool = False) -> str | None:
     return None
 
 
+_SHOWN_AS_IS = frozenset("\t\n\r")
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+
+
+def visible(text: str) -> str:
+    """Text as safe to show on a terminal: control and bidi characters become "�".
+
+    Rows written before MotCua refused them (or by other programs) may still hold an ESC that
+    would re-colour or clear the clerk's terminal, or an RTL override that shows a name backwards.
+    """
+    return _INVISIBLE.sub("\ufffd", text)
+
+
 def digits_only(value: str | None) -> str:
     return "".join(ch for ch in (value or "") if ch.isdigit())
 

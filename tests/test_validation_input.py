@@ -297,3 +297,24 @@ def test_a_report_period_outside_the_years_is_refused_whoever_asks():
     with pytest.raises(ValidationError, match="ngoài khoảng 2000-2100"):
         Period(date(1, 1, 1), date(9999, 12, 31))
     assert Period(date(2026, 11, 1), date(2026, 11, 30)).end.day == 30
+
+
+def test_an_old_row_with_escapes_never_reaches_the_terminal_raw(cli, db_path, capsys, monkeypatch):
+    """A row written before these checks (or by another program) holds ESC and an RTL override:
+    ``show`` and ``search`` print it with the controls replaced, and a code typed with an ESC is
+    echoed the same way in the refusal."""
+    code, _ = cli("--user", "canbo1", *INTAKE, stdin=PASSWORD + "\n")
+    assert code == 0
+    conn = sqlite3.connect(db_path)
+    [dossier] = [r[0] for r in conn.execute("SELECT code FROM dossiers")]
+    conn.execute("UPDATE dossiers SET applicant = ?", ["Nguyễn\x1b[2J\u202eVăn An"])
+    conn.commit()
+    conn.close()
+    monkeypatch.setattr("sys.stdin", io.StringIO(""))
+    capsys.readouterr()
+    assert main(["--db", str(db_path), "show", dossier]) == 0
+    assert main(["--db", str(db_path), "search", "Văn An"]) == 0
+    assert main(["--db", str(db_path), "show", "X\x1b[31m"]) == 2
+    out, err = capsys.readouterr()
+    assert "Nguyễn\ufffd[2J\ufffdVăn An" in out
+    assert "\x1b" not in out + err and "\u202e" not in out + err
