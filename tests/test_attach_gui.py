@@ -128,3 +128,41 @@ def test_the_intake_form_records_how_the_fee_was_paid(qtbot, gui_session, clerk,
     view.fee.setValue(0)
     assert view.form().payment is None  # no fee, nothing paid
     assert [view.payment.itemText(i) for i in range(3)] == ["Tiền mặt", "Chuyển khoản", "Trực tuyến"]
+
+
+def test_scans_dropped_on_the_intake_form_are_attached_when_it_is_saved(
+    qtbot, gui_session, fake_prompts, tmp_path
+):
+    from gui.views.intake import IntakeView
+
+    files = _files(tmp_path)
+    bomb = tmp_path / "bom.png"
+    bomb.write_bytes(png_bomb(100_000, 100_000))
+    view = IntakeView(gui_session)
+    qtbot.addWidget(view)
+    view.set_procedure(gui_session.register.procedure("1.004222"))
+    view.applicant.edit.setText("Trần Thị Bình")
+    view.id_number.edit.setText("001190012345")
+    view.phone.edit.setText("0912345678")
+    view.address.edit.setText("Số 5 Âu Cơ, Tây Hồ")
+    for path in (tmp_path / "to-khai.pdf", bomb, tmp_path / "cho-o.tif"):
+        mime = QMimeData()
+        mime.setUrls([QUrl.fromLocalFile(str(path))])
+        drop = QDropEvent(QPointF(5, 5), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                          Qt.KeyboardModifier.NoModifier)  # fmt: skip
+        assert view.scans.eventFilter(view, drop)  # Qt delivers drops only during a real drag
+    assert len(fake_prompts.errors) == 1 and "bom.png" in fake_prompts.errors[0]  # refused at once
+    assert "to-khai.pdf, cho-o.tif" in view.scans.label.text()
+    d = view.save()
+    register = gui_session.register
+    items = register.attachments(d.code)
+    assert [(a.file_name, a.document) for a in items] == [("to-khai.pdf", 1), ("cho-o.tif", 2)]
+    assert [register.attachment_bytes(d.code, a.id) for a in items] == [
+        files["to-khai.pdf"],
+        files["cho-o.tif"],
+    ]
+    # the receipt printed after the scans were kept, so it marks both documents "đã số hóa"
+    actions = [r["action"] for r in register.store.audit_rows() if r["entity_key"] == d.code]
+    assert actions[:4] == ["intake", "attach", "attach", "print"], actions
+    assert register.dossier(d.code).digitised_documents == (1, 2)
+    assert view.scans.paths == [] and "khi lưu hồ sơ" in view.scans.label.text()

@@ -291,3 +291,76 @@ class ScanFolderWatcher(QObject):
                 waiting = True
         if waiting:
             self._timer.start()  # look again once the scanner has finished writing
+
+
+class IntakeScans(QObject):
+    """Scans dropped on the intake form before the dossier exists (it has no code yet).
+
+    Each file is checked at once (a hostile one is refused there, nothing kept); the queue is
+    attached when the dossier is saved, before its receipt prints (which then says "đã số hóa"):
+    the n-th file to the n-th document that needs a scan, extra files to the last of them.
+    """
+
+    def __init__(self, view: QWidget):
+        super().__init__(view)
+        self.view = view
+        self.paths: list[Path] = []
+        self.label = QLabel()
+        self.label.setObjectName("intake-scans")
+        self.label.setWordWrap(True)
+        view.setAcceptDrops(True)
+        view.installEventFilter(self)
+        self._show()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        kind = event.type()
+        if kind in (event.Type.DragEnter, event.Type.DragMove) and event.mimeData().hasUrls():
+            event.acceptProposedAction()
+            return True
+        if kind == event.Type.Drop and event.mimeData().hasUrls():
+            for url in event.mimeData().urls():
+                if url.isLocalFile():
+                    self.add(Path(url.toLocalFile()))
+            event.acceptProposedAction()
+            return True
+        return False
+
+    def add(self, path: Path) -> bool:
+        try:
+            self.view.session.register.check_attachment(path)
+        except MotCuaError as exc:
+            prompts().error(self.view, exc.message)
+            return False
+        self.paths.append(path)
+        self._show()
+        return True
+
+    def clear(self) -> None:
+        self.paths = []
+        self._show()
+
+    def attach_to(self, d: Dossier) -> int:
+        """Attach the queue to the new dossier; returns how many were attached."""
+        from core.attachments.status import needs_scan
+
+        register, user = self.view.session.register, self.view.session.user
+        targets = [n for n, doc in enumerate(d.documents, 1) if needs_scan(doc, d.channel)]
+        targets = targets or list(range(1, len(d.documents) + 1))
+        done = 0
+        for i, path in enumerate(self.paths):
+            if not targets:
+                break
+            try:
+                register.attach(d.code, path, user, document=targets[min(i, len(targets) - 1)])
+                done += 1
+            except MotCuaError as exc:
+                prompts().error(self.view, exc.message)
+        self.clear()
+        return done
+
+    def _show(self) -> None:
+        if not self.paths:
+            self.label.setText(self.tr("Kéo thả tệp quét vào đây: đính kèm khi lưu hồ sơ."))
+            return
+        names = ", ".join(p.name for p in self.paths)
+        self.label.setText(self.tr("Tệp quét sẽ đính kèm khi lưu: {names}").format(names=names))

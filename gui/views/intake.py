@@ -34,6 +34,7 @@ from gui import fmt
 from gui.models.procedures import ProcedureFilter, ProcedureListModel
 from gui.prompts import prompts
 from gui.session import Session
+from gui.views.attachments import IntakeScans
 from gui.widgets import CheckedField, heading
 
 
@@ -179,6 +180,8 @@ class IntakeView(QWidget):
 
         docs = QGroupBox(self.tr("Thành phần hồ sơ đã nhận (Space để đánh dấu)"))
         QVBoxLayout(docs).addWidget(self.documents)
+        self.scans = IntakeScans(self)  # scans dropped before saving (gui/views/attachments.py)
+        docs.layout().addWidget(self.scans.label)
         due = QGroupBox(self.tr("Hẹn trả kết quả"))
         QVBoxLayout(due).addWidget(self.due_label)
         right = QVBoxLayout()
@@ -422,6 +425,7 @@ class IntakeView(QWidget):
             return None
         self.last_dossier = dossier
         self.session.current_code = dossier.code
+        self.scans.attach_to(dossier)  # before the receipt prints, so it says "đã số hóa"
         self.last_label.setText(
             self.tr("Đã tiếp nhận hồ sơ <b>{code}</b> của {name}; hẹn trả {due}.").format(
                 code=dossier.code, name=dossier.applicant, due=fmt.appointment(dossier.due_at)
@@ -534,6 +538,7 @@ class IntakeView(QWidget):
         self.fee.setValue(0)
         self.payment.setCurrentIndex(0)
         self.by_post.setChecked(False)
+        self.scans.clear()
         self.documents.clear()
         self.form_message.clear()
         self.update_due()
