@@ -115,11 +115,13 @@ class AttachmentsPanel(QWidget):
             for s in states
         ]
         result = register.result_digitised(d.code)
-        lines.append(
-            self.tr("Kết quả giải quyết")
-            + f" — <span style='color:{COLOURS[DocState.DIGITISED if result else DocState.NOT_DIGITISED]}'>"
-            + f"<b>{self.tr('Đã số hóa') if result else self.tr('Chưa số hóa')}</b></span>"
-        )
+        if result:
+            state, colour = self.tr("Đã số hóa"), COLOURS[DocState.DIGITISED]
+        elif d.resolved_at is None:
+            state, colour = self.tr("chưa có kết quả"), COLOURS[DocState.NOT_REQUIRED]
+        else:
+            state, colour = self.tr("Chưa số hóa"), COLOURS[DocState.NOT_DIGITISED]
+        lines.append(f"{self.tr('Kết quả giải quyết')} — <span style='color:{colour}'><b>{state}</b></span>")
         self.status.setText("<br>".join(lines))
         first_missing = 0
         for i, s in enumerate(states):
