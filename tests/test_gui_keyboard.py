@@ -162,3 +162,18 @@ def test_the_window_opens_within_the_available_area(qtbot, gui_session):
     qtbot.addWidget(again)
     again.restore_or_maximise()
     assert (again.width(), again.height()) == (760, 580), "the size the user left"
+
+
+def test_the_vice_chair_reaches_sign_off_by_keyboard(qtbot, register, vice_chair, fake_prompts):
+    from gui.session import Session
+
+    session = Session(register)
+    session.set_user(vice_chair)
+    window = shown_window(qtbot, session)
+    qtbot.keyClick(window.screens["today"], Qt.Key.Key_F6)
+    tab = window.screens["reports"].period_tab
+    opened = []
+    fake_prompts.dialog_hook = lambda dialog: opened.append(type(dialog).__name__) and False
+    qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F7)
+    qtbot.waitUntil(lambda: bool(opened), timeout=3000)
+    assert opened == ["SignDialog"] and "F7" in tab.sign_button.text()

@@ -113,7 +113,7 @@ class DossiersView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # resizable, remembered
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(60)
-        for col, width in enumerate((190, 170, 230, 112, 112, 120, 95)):
+        for col, width in enumerate((180, 150, 185, 120, 120, 110, 95)):  # fits 1366 px, status last
             header.resizeSection(col, width)
         self.table.setColumnHidden(6, True)  # the phone is searchable; the column costs width at 1366 px
         self.restore_layout(window.ui_settings() if window is not None else None)
@@ -142,7 +142,7 @@ class DossiersView(QWidget):
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
-        splitter.setSizes([850, 330])
+        splitter.setSizes([880, 300])
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 10, 16, 10)

@@ -141,6 +141,10 @@ class PeriodReportTab(QWidget):
         for b in (self.send_button, self.eml_button, self.mark_button):
             actions.addWidget(b)
         QShortcut(QKeySequence("Ctrl+S"), self, self.save_draft)
+        keys = ((self.export_button, "Ctrl+Shift+S"), (self.sign_button, "F7"), (self.send_button, "Ctrl+G"))
+        for button, key in (*keys, (self.eml_button, "Ctrl+Shift+E")):  # every action by keyboard
+            button.setText(f"{button.text()}  {key}")  # before setShortcut: setText resets it
+            button.setShortcut(QKeySequence(key))
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
