@@ -178,20 +178,26 @@ def _header_problem(conn: sqlite3.Connection, path: Path) -> str:
     return ""
 
 
-def header_problem(path: Path) -> str:
-    """A Vietnamese sentence when the file's header is not a sound SQLite header, else ``""``."""
+def header_verdict(path: Path) -> FileVerdict:
+    """Only the header and the size (cheap: page 1 through SQLite, ``stat``); no full check."""
     try:
         conn = _open_readonly(Path(path))
     except sqlite3.Error as exc:
-        return _failure(exc).problem
+        return _failure(exc)
     try:
-        return _header_problem(conn, Path(path))
+        problem = _header_problem(conn, Path(path))
+        return FileVerdict(False, problem, damaged=True) if problem else FileVerdict(True)
     except sqlite3.Error as exc:
-        return _failure(exc).problem
+        return _failure(exc)
     except OSError as exc:
-        return f"không đọc được tệp ({os_reason(exc)})"
+        return FileVerdict(False, f"không đọc được tệp ({os_reason(exc)})")
     finally:
         conn.close()
+
+
+def header_problem(path: Path) -> str:
+    """A Vietnamese sentence when the file's header is not a sound SQLite header, else ``""``."""
+    return header_verdict(path).problem
 
 
 def inspect_file(path: str | Path, *, full: bool = False, motcua: bool = True) -> FileVerdict:
@@ -267,8 +273,13 @@ def check_before_open(path: str | Path, backup_dirs: Iterable[Path] = ()) -> Non
         refuse_writes_if_damaged(path)
     from core.storage.sqlite.db import holds_connection
 
-    if checked and holds_connection(path):  # another connection of ours is open on it: checked
-        return
+    if checked and holds_connection(path):  # another connection of ours is open on it: checked,
+        header = header_verdict(path)  # so only the cheap look at page 1 (through SQLite)
+        if header.ok:
+            return
+        if header.damaged:
+            mark_damaged(path, header.problem)
+            refuse_writes_if_damaged(path)
     if not path.exists():
         from core.storage.sqlite.backup import finish_interrupted_restore
 
