@@ -61,6 +61,10 @@ def start(session: Session) -> MainWindow | None:
 
 def run(db_path: Path) -> int:
     """``motcua`` with no command."""
+    from core.logsetup import install_excepthook, setup_logging
+
+    setup_logging()  # the log file (personal data scrubbed) for the person who supports the office
+    install_excepthook()
     app = application()
     try:
         register = Register.open(db_path, clock=now)  # the one clock (core.timeutil), as the CLI's
