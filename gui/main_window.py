@@ -13,12 +13,14 @@ from collections.abc import Callable
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
+    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QPushButton,
+    QScrollArea,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
@@ -51,7 +53,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 700)  # fits 1366x768 with a title bar and a taskbar; app.start maximises
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
-        self.sidebar.setFixedWidth(190)
+        self.sidebar.setFixedWidth(222)  # "Danh mục thủ tục  Ctrl+1" whole
         # Reached with Ctrl+0 (Up/Down, Enter goes into the screen), not by Tab: Tab stays in forms.
         self.sidebar.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.sidebar.setStyleSheet(
@@ -74,6 +76,7 @@ class MainWindow(QMainWindow):
         self.pages.addWidget(self.lock_panel)
         self.setCentralWidget(self.pages)
         self.screens = Screens(self._build)
+        self.page_of: dict[str, QScrollArea] = {}
         self._factories: dict[str, Callable[[], QWidget]] = {}
         self._shortcuts: list[QShortcut] = []
         # The daily backup on close (gui/close_backup.py); gui.app.start turns it on, so test and
@@ -119,23 +122,32 @@ class MainWindow(QMainWindow):
     def add_screen(self, key: str, widget: QWidget, title: str, shortcut: str = "") -> QWidget:
         """Add a built screen to the sidebar; ``shortcut`` (e.g. "F4") switches to it from anywhere."""
         self.screens[key] = widget
-        self.stack.addWidget(widget)
+        self._page(key).setWidget(widget)
         self._add_item(key, title, shortcut)
         return widget
+
+    def _page(self, key: str) -> QScrollArea:
+        """The screen's page: a scroll area, so no screen can make the window outgrow a
+        1366x768 screen (one wide screen used to push the status bar and every other screen off)."""
+        page = QScrollArea()
+        page.setObjectName(f"page-{key}")
+        page.setWidgetResizable(True)
+        page.setFrameShape(QFrame.Shape.NoFrame)
+        self.page_of[key] = page
+        self.stack.addWidget(page)
+        return page
 
     def add_lazy_screen(
         self, key: str, factory: Callable[[], QWidget], title: str, shortcut: str = ""
     ) -> None:
         """Add a screen built the first time it is shown (or looked up in ``screens``)."""
-        placeholder = QWidget()
-        self.screens[key] = placeholder
+        self.screens[key] = self._page(key)  # until built
         self.screens.pending.add(key)
         self._factories[key] = factory
-        self.stack.addWidget(placeholder)
         self._add_item(key, title, shortcut)
 
     def _add_item(self, key: str, title: str, shortcut: str) -> None:
-        label = f"{title}    {shortcut}" if shortcut else title
+        label = f"{title}  {shortcut}" if shortcut else title
         item = QListWidgetItem(label)
         item.setData(Qt.ItemDataRole.UserRole, key)
         item.setToolTip(f"{title} ({shortcut})" if shortcut else title)
@@ -146,17 +158,10 @@ class MainWindow(QMainWindow):
             self.sidebar.setCurrentRow(0)
 
     def _build(self, key: str) -> QWidget:
-        placeholder = dict.__getitem__(self.screens, key)
         widget = self._factories.pop(key)()
         self.screens.pending.discard(key)
         dict.__setitem__(self.screens, key, widget)
-        row = self.stack.indexOf(placeholder)
-        current = self.stack.currentIndex() == row
-        self.stack.insertWidget(row, widget)
-        self.stack.removeWidget(placeholder)
-        placeholder.deleteLater()
-        if current:
-            self.stack.setCurrentWidget(widget)
+        self.page_of[key].setWidget(widget)
         return widget
 
     def clear_screens(self) -> None:
@@ -164,10 +169,10 @@ class MainWindow(QMainWindow):
         self.sidebar.blockSignals(True)
         self.sidebar.clear()
         self.sidebar.blockSignals(False)
-        for key in list(self.screens):
-            widget = dict.__getitem__(self.screens, key)
-            self.stack.removeWidget(widget)
-            widget.deleteLater()
+        for page in self.page_of.values():
+            self.stack.removeWidget(page)
+            page.deleteLater()
+        self.page_of.clear()
         self.screens.clear()
         self.screens.pending.clear()
         self._factories.clear()
@@ -185,7 +190,7 @@ class MainWindow(QMainWindow):
         if self.sidebar.currentRow() != row:
             self.sidebar.setCurrentRow(row)  # -> _show_row
         else:
-            self.stack.setCurrentWidget(widget)
+            self.stack.setCurrentWidget(self.page_of[key])
             self._activate(widget)
         return widget
 
@@ -199,8 +204,9 @@ class MainWindow(QMainWindow):
     def _show_row(self, row: int) -> None:
         if row < 0 or row >= len(self.screens):
             return
-        widget = self.screens[list(self.screens)[row]]
-        self.stack.setCurrentWidget(widget)
+        key = list(self.screens)[row]
+        widget = self.screens[key]
+        self.stack.setCurrentWidget(self.page_of[key])
         self._activate(widget, keep_focus=self.sidebar.hasFocus())
 
     def _focus_screen(self) -> None:

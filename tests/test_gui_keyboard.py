@@ -177,3 +177,23 @@ def test_the_vice_chair_reaches_sign_off_by_keyboard(qtbot, register, vice_chair
     qtbot.keyClick(QApplication.focusWidget() or window, Qt.Key.Key_F7)
     qtbot.waitUntil(lambda: bool(opened), timeout=3000)
     assert opened == ["SignDialog"] and "F7" in tab.sign_button.text()
+
+
+def test_every_screen_fits_a_1366x768_screen_with_a_taskbar(qtbot, register, fake_prompts):
+    """1366x728 available, a title bar above: no screen may push the window (or its status bar) off."""
+    from gui.session import Session
+
+    session = Session(register)
+    session.set_user(register.user("quantri"))
+    window = shown_window(qtbot, session)
+    client_width, client_height = 1366, 728 - 31  # Windows' title bar
+    sidebar = window.sidebar.width()
+    for key in list(window.screens):
+        screen = window.show_screen(key)
+        assert screen.minimumSizeHint().width() <= client_width - sidebar, key  # no sideways scrolling
+    minimum = window.minimumSizeHint()
+    assert minimum.width() <= client_width and minimum.height() <= client_height
+    for row in range(window.sidebar.count()):
+        item = window.sidebar.item(row)
+        width = window.sidebar.fontMetrics().horizontalAdvance(item.text()) + 20  # the item's padding
+        assert width <= sidebar, f"“{item.text()}” is cut in the sidebar"

@@ -93,6 +93,7 @@ class SettingsView(QWidget):
         self.widgets: dict[str, QWidget] = {}
         self.errors: dict[str, QLabel] = {}  # each setting's own message, under its field
         self.labels: dict[str, str] = {}
+        self.error_forms: dict[str, QFormLayout] = {}
         types = {f.name: f.type for f in fields(Settings)}
         grid = QGridLayout()
         for i, (title, items) in enumerate(GROUPS):
@@ -107,11 +108,13 @@ class SettingsView(QWidget):
                 error.setObjectName(f"error-{name}")
                 error.setWordWrap(True)
                 error.setStyleSheet(ERROR_STYLE)
-                error.hide()
-                form.addRow("", error)
+                form.addRow(error)
+                form.setRowVisible(error, False)  # shown with its message only (no empty gaps)
                 self.errors[name] = error
+                self.error_forms[name] = form
                 self.labels[name] = self.tr(label)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long labels above: fits 1366 px
             if title == "Báo cáo và thư":
                 self._mail_password_rows(form)
             if i == 0:
@@ -215,8 +218,8 @@ class SettingsView(QWidget):
             if not name:
                 loose.append(e.message)
                 continue
-            self.errors[name].setText(e.problem)
-            self.errors[name].show()
+            self.errors[name].setText(f"{self.labels[name]}: {e.problem}")
+            self.error_forms[name].setRowVisible(self.errors[name], True)
             first = first or self.widgets[name]
         self.message.setText("\n".join(loose) or self.tr("Chưa lưu: sửa các ô báo đỏ."))
         if first is not None:
@@ -279,8 +282,8 @@ class SettingsView(QWidget):
         if not changes:
             self.message.setText(self.tr("Không có gì thay đổi."))
             return True
-        for error in self.errors.values():
-            error.hide()
+        for name, error in self.errors.items():
+            self.error_forms[name].setRowVisible(error, False)
         try:
             self.session.register.update_settings(self.session.user, **changes)
         except ValidationErrors as exc:
