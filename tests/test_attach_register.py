@@ -165,9 +165,7 @@ def test_hostile_files_are_refused_with_nothing_written(register, clerk, admin):
     register.attach(d.code, big, clerk, document=2, name="lon.pdf")
     after_first = _state(register)
     with pytest.raises(AttachmentRefused) as err:
-        register.attach(
-            d.code, pdf_bytes(2, size=(1240, 1754)), clerk, document=2, name="lon2.pdf"
-        )
+        register.attach(d.code, pdf_bytes(2, size=(1240, 1754)), clerk, document=2, name="lon2.pdf")
     assert "1,0 MB cho một hồ sơ" in err.value.message and d.code in err.value.message
     assert _state(register) == after_first
 
