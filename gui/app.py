@@ -7,6 +7,7 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QApplication
 
+from core.audit_state import WINDOW, channel_context
 from core.errors import MotCuaError
 from core.register import Register
 from core.timeutil import clock_override, fmt_vn, now
@@ -68,6 +69,7 @@ def run(db_path: Path) -> int:
     app = application()
     try:
         register = Register.open(db_path, clock=now)  # the one clock (core.timeutil), as the CLI's
+        register.store.audit_context = channel_context(WINDOW)  # audit entries name the window
     except MotCuaError as exc:
         prompts().error(None, exc.message)
         return 1
