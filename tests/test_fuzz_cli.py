@@ -160,6 +160,7 @@ def test_every_command_refuses_in_vietnamese_or_succeeds(place, monkeypatch, wor
     db, paths = place
     argv, stdin = data.draw(command_lines(words, paths))
     monkeypatch.delenv("MOTCUA_USER", raising=False)
+    monkeypatch.chdir(db.parent)  # a relative path drawn for --out or --to lands in the test's folder
     out, err = io.StringIO(), io.StringIO()
     saved = sys.stdin
     sys.stdin = io.StringIO(stdin)

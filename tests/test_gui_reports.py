@@ -161,7 +161,7 @@ def test_vice_chair_signs_with_the_password_then_saves_the_eml(
     history = view.history_tab
     assert history.table.rowCount() == 1
     assert history.table.item(0, 3).text() == "Đã ký duyệt, chưa gửi"
-    assert history.table.item(0, 6).text() == "1/1 lần thành công"
+    assert history.table.item(0, 6).text() == "đã lưu 1 tệp .eml (chưa gửi)"  # not "sent": no contradiction
     view.period_tab.report = None
     history.table.setCurrentCell(0, 0)
     qtbot.keyClick(history.table, Qt.Key.Key_Return)  # Enter opens it in the first tab

@@ -443,9 +443,14 @@ def random_life(desk: Counter, draw: Draws) -> None:
             return
         moment = nxt
         if action == "apologise":
-            if moment > d.due_at:  # an apology is for a dossier already late
+            # An apology is for a dossier already late, once (Decree 118/2025), with a new
+            # appointment on a working day after the original due date.
+            if moment > d.due_at and d.new_appointment_at is None:
                 desk.clock.at = moment
-                desk.register.apologise(code, desk.clerk, d.due_at + timedelta(days=7), "Chờ xác minh")
+                cal = desk.register.calendar
+                new_day = cal.add_working_days(d.due_at.date(), 5)
+                new_at = datetime.combine(new_day, d.due_at.timetz())
+                desk.register.apologise(code, desk.clerk, new_at, "Chờ xác minh")
             continue
         desk.do(code, action, moment)
 
