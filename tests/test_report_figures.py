@@ -34,6 +34,7 @@ from core.schema import MIGRATIONS
 from core.stats import CARRIED_SQL, KEYS, Figures, compute
 from core.timeutil import VN_TZ, start_of_day
 from core.users import SYSTEM_USER
+from core.workcalendar import WorkingCalendar
 from tests import report_reference as reference
 from tests.helpers import AGENCY, PASSWORD, Clock, at, make_form
 
@@ -447,8 +448,8 @@ def random_life(desk: Counter, draw: Draws) -> None:
             # appointment on a working day after the original due date.
             if moment > d.due_at and d.new_appointment_at is None:
                 desk.clock.at = moment
-                cal = desk.register.calendar
-                new_day = cal.add_working_days(d.due_at.date(), 5)
+                # The random registers keep no calendar overrides: the public holidays decide.
+                new_day = WorkingCalendar().add_working_days(d.due_at.date(), 5)
                 new_at = datetime.combine(new_day, d.due_at.timetz())
                 desk.register.apologise(code, desk.clerk, new_at, "Chờ xác minh")
             continue
