@@ -3,14 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
 from pathlib import Path
 
 from cli.context import CliContext
 from core.attachments.content import human_size
-from core.errors import MotCuaError
-from core.filesafety import os_reason
+from core.filesafety import write_whole
 from core.timeutil import fmt
 
 
@@ -72,15 +69,7 @@ def cmd_attachment_get(ctx: CliContext, args: argparse.Namespace) -> int:
     """Written under a temporary name and renamed: a half-written copy never bears the name."""
     register = ctx.require_initialised()
     data = register.attachment_bytes(args.code, args.id, ctx.actor())
-    out = Path(args.out)
-    partial = out.with_name(out.name + ".dang-ghi")
-    try:
-        partial.write_bytes(data)
-        os.replace(partial, out)
-    except OSError as exc:
-        with contextlib.suppress(OSError):
-            partial.unlink()
-        raise MotCuaError(f"Không ghi được {out}: {os_reason(exc)}.") from exc
+    out = write_whole(args.out, data)
     print(f"{out}\t{len(data)} byte")
     return 0
 

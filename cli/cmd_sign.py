@@ -21,6 +21,7 @@ from pathlib import Path
 from cli.context import CliContext
 from core import reporting as rp
 from core.errors import MotCuaError, ValidationError
+from core.filesafety import write_whole
 
 
 def add_commands(sub) -> None:
@@ -69,15 +70,7 @@ def _pdf_path(raw: str) -> Path:
 
 
 def _write(path: Path, data: bytes) -> Path:
-    """Whole or nothing: a temporary name, then rename."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise MotCuaError(f"Không ghi được tệp {path}: {exc.strerror or exc}.") from None
-    return path
+    return write_whole(path, data)
 
 
 def cmd_report_pdf(ctx: CliContext, args: argparse.Namespace) -> int:

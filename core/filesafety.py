@@ -12,9 +12,11 @@ inflates a member past its stated size (and checks the CRC), so a lying header c
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import errno
 import io
+import os
 import re
 import shutil
 import zipfile
@@ -317,3 +319,25 @@ def read_csv_rows(path: str | Path, max_rows: int | None = None) -> list[list[st
     else:
         raise MotCuaError(f"Tệp {path.name} không phải văn bản UTF-8")
     return split_csv(text, path.name, max_rows=max_rows)
+
+
+def write_whole(path: str | Path, data: bytes, what: str = "tệp", *, make_folder: bool = False) -> Path:
+    """Write ``data`` to ``path`` whole or not at all, with a Vietnamese refusal.
+
+    A temporary name in the same folder, then one rename: a crash, a full disk or a pulled USB
+    stick never leaves a half-written receipt, workbook, e-mail or scan under the real name, and
+    the temporary file is removed on failure. ``make_folder`` creates a missing folder (for places
+    MotCua owns); a folder the user named must exist.
+    """
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+    try:
+        if make_folder:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise MotCuaError(f"Không ghi được {what} {target}: {os_reason(exc)}.") from None
+    return target

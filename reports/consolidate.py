@@ -23,6 +23,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from core.errors import MotCuaError
+from core.filesafety import write_whole
 from core.stats import TOTAL_LABEL, Figures
 from core.timeutil import now as local_now
 from core.timeutil import to_local
@@ -376,12 +377,7 @@ def write_city_workbook(
     result: ConsolidationResult, out: Path, at: datetime | None = None, *, issuer: str = "", place: str = ""
 ) -> Path:
     """Write :func:`city_workbook` to ``out`` (through a temporary file, so a failure leaves no half file)."""
-    out = Path(out)
-    data = city_workbook(result, at, issuer=issuer, place=place)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(out)
-    return out
+    return write_whole(out, city_workbook(result, at, issuer=issuer, place=place), "bảng tổng hợp")
 
 
 def _list_sheet(ws, headers: tuple[tuple[str, float], ...], rows: list[tuple], empty: str) -> None:

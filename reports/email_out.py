@@ -37,6 +37,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from core.errors import MotCuaError
+from core.filesafety import write_whole
 from core.reporting import Report
 from core.settings import Settings
 from core.stats import DaySummary
@@ -246,15 +247,7 @@ def save_eml(msg: EmailMessage, path: str | os.PathLike[str]) -> Path:
     del draft["X-Unsent"]
     draft["X-Unsent"] = "1"
     data = draft.as_bytes(policy=WIRE_POLICY)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with suppress(OSError):
-            tmp.unlink()
-        raise MotCuaError(f"Không ghi được tệp thư {target}: {exc.strerror or exc}.") from None
+    write_whole(target, data, "tệp thư", make_folder=True)
     log.info("Đã lưu thư nháp %s (%d byte)", target.name, len(data))
     return target
 

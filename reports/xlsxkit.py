@@ -31,6 +31,7 @@ from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
+from core.filesafety import write_whole
 from core.stats import KEYS, Figures
 
 FONT = "Times New Roman"
@@ -400,9 +401,4 @@ def to_bytes(wb: Workbook) -> bytes:
 
 def save(wb: Workbook, path) -> Path:
     """Write :func:`to_bytes` to ``path`` through a temporary file: no half-written workbook."""
-    target = Path(path)
-    data = to_bytes(wb)
-    tmp = target.with_name(target.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(target)
-    return target
+    return write_whole(path, to_bytes(wb), "bảng tính")

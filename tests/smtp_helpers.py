@@ -57,6 +57,8 @@ def _certs() -> _Certs:
     from cryptography.hazmat.primitives.asymmetric import ec
     from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+    # OpenSSL checks a certificate against the machine's real clock, not MotCua's: these are
+    # valid around the real now, and nothing is asserted on this date.
     now = dt.datetime.now(dt.UTC)
     ca_key = ec.generate_private_key(ec.SECP256R1())
     ca_name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "MotCua test CA")])

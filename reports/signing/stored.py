@@ -12,12 +12,11 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import os
-from contextlib import suppress
 from pathlib import Path
 from typing import Any
 
 from core.errors import MotCuaError
+from core.filesafety import write_whole
 from core.paths import data_dir
 from core.reporting import Report
 from reports.signing.pdf import SNAPSHOT_FILE
@@ -39,17 +38,7 @@ def signed_path(register, report: Report) -> Path:
 
 def save_signed(register, report: Report, data: bytes) -> Path:
     """Write the signed PDF whole or not at all (temporary name, then rename)."""
-    target = signed_path(register, report)
-    tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
-    except OSError as exc:
-        with suppress(OSError):
-            tmp.unlink()
-        raise MotCuaError(f"Không lưu được tệp PDF đã ký {target}: {exc.strerror or exc}.") from None
-    return target
+    return write_whole(signed_path(register, report), data, "tệp PDF đã ký", make_folder=True)
 
 
 def sha256_hex(data: bytes) -> str:
