@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import pytest
 
 from core.errors import ValidationError, ValidationErrors
 from core.model import IdKind, IntakeForm
+from core.storage.query import DossierQuery
 from core.text import fold, nfc
 from core.validation import (
     normalise_phone,
@@ -168,3 +170,37 @@ def test_code_typed_from_the_agency_prefix(filled, monkeypatch):
     monkeypatch.setattr(dossier_query, "BROAD_CODE_PREFIX", 1)  # the broad path: filtered along the sort
     assert codes("000.17.22.H56-") == ["0001", "0002", "0003"]
     assert codes("000.17.22.H56-261123-0003") == ["0003"]
+
+
+@pytest.fixture
+def many(register, clerk):
+    """23 dossiers with ties on every sort column (same moment, name, procedure, phone)."""
+    names = ["Nguyễn Văn An", "Trần Thị Bình", "Lê Văn Cường"]
+    for i in range(23):
+        register.intake(
+            make_form(applicant=names[i % 3], id_number=f"0011900{i:05d}", phone=f"09123{i % 4:05d}"),
+            clerk,
+            at=at(f"2026-11-23T09:{i // 4:02d}"),  # four at each moment
+        )
+    return register
+
+
+@pytest.mark.parametrize("sort", ["code", "applicant", "procedure", "received_at", "due_at", "status", "phone"])
+@pytest.mark.parametrize("descending", [True, False])
+def test_keyset_pages_are_the_offset_pages(many, sort, descending):
+    """Scrolling down reads each page after the last row shown (keyset): the same rows, in the
+    same order, as skipping rows by offset, ties included, with nothing repeated or left out."""
+    from core.storage.query import page_after
+
+    base = DossierQuery(sort=sort, descending=descending, limit=5)
+    by_offset = [d.code for n in range(5) for d in many.query(replace(base, offset=n * 5))]
+    by_keyset, q = [], base
+    for n in range(5):
+        page = many.query(q)
+        by_keyset += [d.code for d in page]
+        if page:
+            q = page_after(base, page[-1], (n + 1) * 5)
+            assert q.after is not None and q.offset == 0
+    assert by_keyset == by_offset
+    assert sorted(by_keyset) == sorted(d.code for d in many.query(DossierQuery(limit=100)))
+    assert len(set(by_keyset)) == 23

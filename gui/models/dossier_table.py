@@ -20,7 +20,7 @@ from PySide6.QtGui import QBrush, QColor
 
 from core.model import Dossier
 from core.register import Register
-from core.store import DossierQuery
+from core.storage.query import DossierQuery, page_after
 from gui import fmt
 
 PAGE = 200
@@ -101,7 +101,13 @@ class DossierTableModel(QAbstractTableModel):
             self.endInsertRows()
 
     def _read_page(self, number: int) -> list[Dossier]:
-        q = replace(self.query, offset=number * PAGE, limit=PAGE, now=self.now)
+        """Page ``number``: after the last row of the page before when that one is cached (keyset:
+        scrolling down stays as fast at row 900,000 as at row 200), else by offset (a jump of
+        the scroll bar, or a column whose sort is not keyset-able)."""
+        q = replace(self.query, offset=number * PAGE, limit=PAGE, now=self.now, after=None)
+        before = self.pages.get(number - 1)
+        if before and len(before) == PAGE:
+            q = page_after(q, before[-1], number * PAGE)
         page = self.register.query(q)
         self.fetches += 1
         self.pages[number] = page
