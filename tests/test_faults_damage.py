@@ -125,3 +125,53 @@ def test_backup_that_fails_its_check_stops_writing_to_a_damaged_register(registe
     with pytest.raises(DamagedDatabaseError) as caught:
         register.intake(make_form(), clerk, at=at("2026-11-23T10:00"))
     assert caught.value.backup == good
+
+
+def wreck_a_page(db: Path, name: str = "dossiers_phone") -> None:
+    """Overwrite the root page of ``name`` with 0xFF: ``quick_check`` fails, the header stays sound."""
+    conn = sqlite3.connect(db)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    page = conn.execute("PRAGMA page_size").fetchone()[0]
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = ?", [name]).fetchone()[0]
+    conn.close()
+    with db.open("r+b") as f:
+        f.seek((root - 1) * page)
+        f.write(b"\xff" * page)
+
+
+def test_a_very_big_file_opens_at_once_and_the_background_check_stops_writing(
+    register, clerk, db_path, tmp_path, monkeypatch
+):
+    """Ten years of a big ward is 2 GB: quick_check alone took 2.35 s of the window's start. Above
+    QUICK_CHECK_MAX_BYTES the open reads the header only; the background check finds the damage."""
+    _filled(register, clerk)
+    good = backup_now(db_path, tmp_path / "data" / "backups")
+    register.close()
+    wreck_a_page(db_path)
+    with pytest.raises(sqlite3.DatabaseError, match="malformed"):
+        _checks(db_path)
+    damaged = _sha(db_path)
+    monkeypatch.setattr(dbcheck, "FULL_CHECK_MAX_BYTES", 0, raising=False)
+    monkeypatch.setattr(dbcheck, "QUICK_CHECK_MAX_BYTES", 0, raising=False)  # all files are very big
+    reg = Register.open(db_path)  # no quick_check: it would have refused the open
+    try:
+        dbcheck.wait_for_background_checks()
+        with pytest.raises(DamagedDatabaseError) as caught:
+            reg.intake(make_form(), clerk, at=at("2026-11-23T10:00"))
+        assert "dừng ghi" in caught.value.message and caught.value.backup == good
+    finally:
+        reg.close()
+    assert _sha(db_path) == damaged
+
+
+def test_a_big_file_under_the_quick_limit_is_still_refused_at_open(
+    register, clerk, db_path, tmp_path, monkeypatch
+):
+    _filled(register, clerk)
+    register.close()
+    wreck_a_page(db_path)
+    damaged = _sha(db_path)
+    monkeypatch.setattr(dbcheck, "FULL_CHECK_MAX_BYTES", 0, raising=False)
+    with pytest.raises(DamagedDatabaseError):
+        Register.open(db_path)  # quick_check at once
+    assert _sha(db_path) == damaged

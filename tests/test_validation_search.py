@@ -185,7 +185,9 @@ def many(register, clerk):
     return register
 
 
-@pytest.mark.parametrize("sort", ["code", "applicant", "procedure", "received_at", "due_at", "status", "phone"])
+@pytest.mark.parametrize(
+    "sort", ["code", "applicant", "procedure", "received_at", "due_at", "status", "phone"]
+)
 @pytest.mark.parametrize("descending", [True, False])
 def test_keyset_pages_are_the_offset_pages(many, sort, descending):
     """Scrolling down reads each page after the last row shown (keyset): the same rows, in the

@@ -208,7 +208,9 @@ class DossierQueryMixin:
             # The rows after the last one shown, in the same order: a row-value comparison
             # that walks the sort index from that row (both engines), instead of skipping
             # ``offset`` rows one by one.
-            where += (" AND " if where else " WHERE ") + f"({column}, d.id) {'<' if q.descending else '>'} (?, ?)"
+            where += (
+                " AND " if where else " WHERE "
+            ) + f"({column}, d.id) {'<' if q.descending else '>'} (?, ?)"
             params = [*params, *q.after]
             offset = 0
         sql = (
