@@ -11,7 +11,7 @@ import traceback
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtWidgets import QProgressDialog, QWidget
 
 _synchronous = False
@@ -44,9 +44,25 @@ class _Runnable(QRunnable):
             result = self.work()
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the GUI thread
             exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            self.signals.failed.emit(exc)
+            self._deliver(self.signals.failed, exc)
         else:
-            self.signals.done.emit(result)
+            self._deliver(self.signals.done, result)
+
+    @staticmethod
+    def _deliver(signal, value: object) -> None:
+        """Emit, unless the process is ending: the interpreter's exit deletes the signal object
+        under a worker still running (a warm-up, a count), and there is no one left to tell."""
+        try:
+            signal.emit(value)
+        except RuntimeError:
+            if not _exiting():
+                raise
+
+
+def _exiting() -> bool:
+    import sys
+
+    return sys.is_finalizing() or QCoreApplication.instance() is None
 
 
 class Task:
