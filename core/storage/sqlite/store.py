@@ -15,13 +15,14 @@ from typing import Any
 import sqlite_utils
 
 from core.errors import DatabaseError
+from core.text import fold
 from core.storage.attachments import AttachmentMixin
 from core.storage.auditlog import AuditMixin
 from core.storage.base import SqlStore
 from core.storage.dossiers import DossierMixin
 from core.storage.figures import FiguresMixin, figures_sql
 from core.storage.indicators import IndicatorMixin
-from core.storage.query import DossierQueryMixin, _fts_query
+from core.storage.query import DossierQueryMixin, _fts_query, like_pattern
 from core.storage.reports import ReportMixin
 from core.storage.sqlite.db import connect, describe_sqlite_error, write_transaction
 
@@ -107,15 +108,32 @@ class SqliteStore(
 
     # --- what differs -------------------------------------------------------------------------
     def _text_clauses(self, text: str) -> tuple[list[str], list[Any]]:
+        """The trigram index for a narrow search; a broad one is read along the sort order.
+
+        The index hands over its matches in rowid order, so the first page costs a lookup and a
+        sort of every match: 65,000 "ngu" of a million dossiers took 140 ms, 400,000 "001"
+        430 ms. When more than ``BROAD_TEXT`` rows match, LIKE on the search key, walked along
+        the sort column's index, finds the first 200 within a few thousand rows (3 ms for
+        "ngu"). The same substring rule either way, so the same rows.
+        """
+        from core.storage import query
+
         match, likes = _fts_query(text)
-        clauses, params = [], []
-        if match:
-            clauses.append("d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)")
-            params.append(match)
+        if match and not self._broad_match(match, query.BROAD_TEXT):
+            clauses = ["d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)"]
+            params: list[Any] = [match]
+        else:
+            likes = [like_pattern(t) for t in fold(text).split()]
+            clauses, params = [], []
         for pattern in likes:
             clauses.append("d.search_key LIKE ? ESCAPE '\\'")
             params.append(pattern)
         return clauses, params
+
+    def _broad_match(self, match: str, limit: int) -> bool:
+        """More than ``limit`` rows match (counted on the index up to limit + 1: a few ms)."""
+        sql = "SELECT COUNT(*) FROM (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ? LIMIT ?)"
+        return self._scalar(sql, [match, limit + 1]) > limit
 
     def reserve_dossier_ids(self, n: int) -> list[int]:
         first = self._scalar("SELECT COALESCE(MAX(id), 0) FROM dossiers") + 1  # write lock held
