@@ -75,6 +75,34 @@ def test_without_the_count_scrolling_reads_the_next_page(qtbot, register, clerk,
     assert model.rowCount() == 450 and not model.canFetchMore() and model.exact
 
 
+def test_scrolling_down_reads_each_page_after_the_last_row_by_keyset(qtbot, register, clerk, clock):
+    """At row 900,000 an OFFSET skips 900,000 rows; the next page after a known row costs what
+    the first does. A jump of the scroll bar (no page before it cached) still uses the offset."""
+    from dataclasses import replace
+
+    fill(register, clerk, clock, n=450)
+    asked = []
+    real = register.query
+    register.query = lambda q: asked.append(q) or real(q)
+    model = DossierTableModel(register)
+    model.refresh()
+    model.fetchMore()
+    model.fetchMore()
+    assert [q.after is not None for q in asked] == [False, True, True]
+    assert [q.offset for q in asked] == [0, 0, 0]
+    codes = [model.index(r, 0).data() for r in range(450)]
+    by_offset = [d.code for n in range(3) for d in real(replace(asked[0], offset=n * PAGE))]
+    assert codes == by_offset and len(set(codes)) == 450
+    model.pages.clear()
+    asked.clear()
+    model.index(430, 0).data()  # a jump: page 2 without page 1
+    assert asked[-1].after is None and asked[-1].offset == 2 * PAGE
+    model.sort(3, Qt.SortOrder.AscendingOrder)  # received_at, oldest first
+    asked.clear()
+    model.fetchMore()
+    assert asked[-1].after is not None and asked[-1].after[1] == model.pages[0][-1].id
+
+
 def test_search_is_debounced_accent_insensitive_and_quick_filters(qtbot, gui_session, clerk, clock):
     reg = gui_session.register
     codes = fill(reg, clerk, clock, n=5)
