@@ -182,9 +182,11 @@ def child_window(db_path: str, repeat: int, start_only: bool = False) -> None:
     def bare_query(q, count: bool = True) -> None:
         """The very SQL the model runs, on a bare connection: with the COUNT of every match
         (what a table that shows its total at once must run), or the first page alone."""
-        where, params = store._where(register._with_now(q))
+        q = register._with_now(q)
         if count:
+            where, params = store._where(q, counting=True)
             bare.execute(f"SELECT COUNT(*) FROM dossiers d{where}", params).fetchone()
+        where, params = store._where(q)
         bare.execute(
             f"SELECT * FROM dossiers d{where} ORDER BY d.received_at DESC, d.id DESC LIMIT 200", params
         ).fetchall()

@@ -154,6 +154,7 @@ def test_a_broad_search_read_along_the_sort_order_finds_the_same(filled, query, 
 
     monkeypatch.setattr(dossier_query, "BROAD_TEXT", 0)
     assert [d.applicant for d in filled.search(query)] == expected
+    assert filled.count(DossierQuery(text=query)) == len(expected)  # counted on the index
 
 
 def test_find_by_scanned_code(filled):

@@ -130,10 +130,11 @@ class DossierQueryMixin:
 
     NO_INDEX: str
 
-    def _text_clauses(self, text: str) -> tuple[list[str], list[Any]]:
+    def _text_clauses(self, text: str, counting: bool = False) -> tuple[list[str], list[Any]]:
+        """The search's clauses; ``counting``: for a COUNT, where no sort order can lead."""
         raise NotImplementedError
 
-    def _where(self, q: DossierQuery) -> tuple[str, list[Any]]:
+    def _where(self, q: DossierQuery, counting: bool = False) -> tuple[str, list[Any]]:
         clauses, params = [], []
         prefix, broad = self._code_prefix(q.text)
         if prefix:
@@ -141,11 +142,11 @@ class DossierQueryMixin:
             # every row until the date part is typed; the code index answers a prefix at once.
             # A broad prefix ("000.17.22.H56-") is filtered along the sort order instead (kept
             # off the code index), so the first page comes without sorting them all.
-            column = f"{self.NO_INDEX}d.code" if broad else "d.code"
+            column = f"{self.NO_INDEX}d.code" if broad and not counting else "d.code"
             clauses.append(f"{column} >= ? AND {column} < ?")
             params += [prefix, prefix + "\uffff"]
         elif q.text.strip():
-            more, values = self._text_clauses(q.text)
+            more, values = self._text_clauses(q.text, counting)
             clauses += more
             params += values
         if q.status:
@@ -224,5 +225,5 @@ class DossierQueryMixin:
         return [dossier_from_row(r) for r in self._rows(sql, [*params, q.limit, offset])]
 
     def count_dossiers(self, q: DossierQuery) -> int:
-        where, params = self._where(q)
+        where, params = self._where(q, counting=True)
         return self._scalar(f"SELECT COUNT(*) FROM dossiers d{where}", params)

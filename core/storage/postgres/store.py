@@ -232,7 +232,7 @@ class PostgresStore(
             raise translate(exc, self.target) from exc
 
     # --- what differs -------------------------------------------------------------------------
-    def _text_clauses(self, text: str) -> tuple[list[str], list[Any]]:
+    def _text_clauses(self, text: str, counting: bool = False) -> tuple[list[str], list[Any]]:
         """Every folded token as a substring of the search key: ILIKE (ASCII case-insensitive, as
         SQLite's LIKE and trigram FTS5 are: a passport number keeps its capitals), on the pg_trgm
         GIN index for tokens of 3+ characters (the same rule as SQLite's trigram FTS5)."""

@@ -15,7 +15,6 @@ from typing import Any
 import sqlite_utils
 
 from core.errors import DatabaseError
-from core.text import fold
 from core.storage.attachments import AttachmentMixin
 from core.storage.auditlog import AuditMixin
 from core.storage.base import SqlStore
@@ -25,6 +24,7 @@ from core.storage.indicators import IndicatorMixin
 from core.storage.query import DossierQueryMixin, _fts_query, like_pattern
 from core.storage.reports import ReportMixin
 from core.storage.sqlite.db import connect, describe_sqlite_error, write_transaction
+from core.text import fold
 
 
 class SqliteStore(
@@ -107,19 +107,20 @@ class SqliteStore(
         self._guard(self.db.conn.executemany, sql, rows)
 
     # --- what differs -------------------------------------------------------------------------
-    def _text_clauses(self, text: str) -> tuple[list[str], list[Any]]:
+    def _text_clauses(self, text: str, counting: bool = False) -> tuple[list[str], list[Any]]:
         """The trigram index for a narrow search; a broad one is read along the sort order.
 
         The index hands over its matches in rowid order, so the first page costs a lookup and a
         sort of every match: 65,000 "ngu" of a million dossiers took 140 ms, 400,000 "001"
         430 ms. When more than ``BROAD_TEXT`` rows match, LIKE on the search key, walked along
         the sort column's index, finds the first 200 within a few thousand rows (3 ms for
-        "ngu"). The same substring rule either way, so the same rows.
+        "ngu"). The same substring rule either way, so the same rows. A count has no order to
+        walk: it always counts on the index (65,000 "ngu" in 5 ms; LIKE over every row, 0.9 s).
         """
         from core.storage import query
 
         match, likes = _fts_query(text)
-        if match and not self._broad_match(match, query.BROAD_TEXT):
+        if match and (counting or not self._broad_match(match, query.BROAD_TEXT)):
             clauses = ["d.id IN (SELECT rowid FROM dossier_fts WHERE dossier_fts MATCH ?)"]
             params: list[Any] = [match]
         else:
