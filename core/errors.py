@@ -50,3 +50,10 @@ class AuthenticationError(MotCuaError):
 
 class DatabaseError(MotCuaError):
     """The database can't be used as asked (newer schema, damaged, locked, full, read-only)."""
+
+
+class QueryInterrupted(DatabaseError):
+    """A read stopped by ``Register.interrupt`` (a count nobody waits for any more)."""
+
+    def __init__(self, message: str = "Việc đọc dữ liệu đã được dừng giữa chừng; không có gì thay đổi."):
+        super().__init__(message)

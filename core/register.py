@@ -95,6 +95,11 @@ class Register(AccountsMixin, CalendarMixin, AttachmentsMixin):
     def close(self) -> None:
         self.store.close()
 
+    def interrupt(self) -> None:
+        """From another thread: stop the read this register runs now (it raises
+        ``QueryInterrupted``); the window stops a count made stale by the next keystroke."""
+        self.store.interrupt()
+
     def __enter__(self) -> Register:
         return self
 

@@ -223,3 +223,51 @@ def test_apology_for_an_overdue_dossier_records_and_prints_form_04(
     assert d.new_appointment_at is not None and d.new_appointment_at > d.due_at + timedelta(days=1)
     assert any(e.kind == "printed" and e.data["form"] == "apology" for e in d.events)
     assert d.new_appointment_at > at("2026-11-23T10:00")
+
+
+def test_a_count_made_stale_by_the_next_keystroke_is_stopped(qtbot, gui_session, clerk, clock, monkeypatch):
+    """On a million dossiers the count of a short token reads every row for a second; the next
+    keystroke stops it (Register.interrupt) instead of letting it slow the table down."""
+    import time
+
+    from core.errors import QueryInterrupted
+    from core.register import Register
+    from gui import tasks
+    from gui.models import dossier_table
+
+    fill(gui_session.register, clerk, clock, n=5)
+    monkeypatch.setattr(dossier_table, "PAGE", 2)  # a full first page: the count is needed
+    endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"
+    real_count, seen = Register.count, []
+
+    def count(self, q):
+        if q.text != "nguyen":
+            return real_count(self, q)
+        try:
+            return self.store._scalar(endless)  # a count that would never end by itself
+        except QueryInterrupted:
+            seen.append("stopped")
+            raise
+
+    monkeypatch.setattr(Register, "count", count)
+    view = make_view(qtbot, gui_session)
+    tasks.set_synchronous(False)
+    try:
+        view.count_timer.setInterval(10**6)  # the counts start when the test says
+        view.search.setText("nguyen")
+        view.search_timer.stop()
+        view.apply_query()
+        view._count_now()
+        qtbot.waitUntil(lambda: view._counting.register is not None, timeout=5000)
+        started = time.perf_counter()
+        view.search.setText("")  # the next keystroke
+        view.search_timer.stop()
+        view.apply_query()
+        qtbot.waitUntil(lambda: seen == ["stopped"], timeout=5000)
+        assert time.perf_counter() - started < 3
+        view._count_now()
+        qtbot.waitUntil(lambda: view.count_label.text() == "5 hồ sơ", timeout=5000)
+        assert tasks.wait_for_idle(5000)
+    finally:
+        tasks.set_synchronous(True)
+        gui_session.close_workers()

@@ -74,3 +74,36 @@ def test_two_counters_doing_the_same_step_one_wins(register, clerk, backend, tmp
     assert sorted(results) == ["ok", "refused"]
     kinds = [e.kind.value for e in register.dossier(code).events]
     assert kinds.count("resolved") == 1
+
+
+def test_interrupt_stops_a_long_read_from_another_thread(register, clerk, backend):
+    """The window stops a count made stale by the next keystroke: the read ends at once with
+    QueryInterrupted, and the same connection answers the next query."""
+    import time
+
+    from core.errors import QueryInterrupted
+
+    register.intake(make_form(), clerk, at=at("2026-11-23T09:00"))
+    endless = (
+        "SELECT pg_sleep(60)"
+        if backend == "postgresql"
+        else "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT COUNT(*) FROM c"
+    )
+    outcome: list[object] = []
+
+    def read() -> None:
+        try:
+            outcome.append(register.store._scalar(endless))
+        except Exception as exc:  # noqa: BLE001 - the test looks at what came back
+            outcome.append(exc)
+
+    worker = threading.Thread(target=read)
+    worker.start()
+    time.sleep(0.3)
+    started = time.perf_counter()
+    register.interrupt()
+    worker.join(10)
+    assert not worker.is_alive() and time.perf_counter() - started < 5
+    assert isinstance(outcome[0], QueryInterrupted), outcome
+    assert "dừng" in outcome[0].message
+    assert register.store.dossier_count() == 1

@@ -4,7 +4,8 @@ a detail pane with the timeline, and a button for every life-cycle step allowed 
 
 from __future__ import annotations
 
-from dataclasses import replace
+import threading
+from dataclasses import dataclass, field, replace
 
 from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
@@ -23,9 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from core.errors import MotCuaError
+from core.errors import MotCuaError, QueryInterrupted
 from core.lifecycle import STEPS, allowed_actions
 from core.model import OPEN_STATUSES, Dossier
+from core.register import Register
 from core.store import QuickFilter
 from gui.dialogs.apology import ApologyDialog
 from gui.dialogs.step import StepDialog
@@ -55,6 +57,16 @@ QUICK = [
 ]
 
 
+@dataclass
+class _CountInFlight:
+    """The worker register counting now and for which reset, under a lock: the GUI thread stops
+    only that statement, never another task's read on the same worker connection."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    register: Register | None = None
+    generation: int = -1
+
+
 class DossiersView(QWidget):
     def __init__(self, session: Session, window=None):
         super().__init__()
@@ -80,6 +92,7 @@ class DossiersView(QWidget):
         self.count_timer.setSingleShot(True)
         self.count_timer.setInterval(COUNT_DELAY_MS)
         self.count_timer.timeout.connect(self._count_now)
+        self._counting = _CountInFlight()
 
         self.quick_group = QButtonGroup(self)
         self.quick_group.setExclusive(True)
@@ -101,6 +114,8 @@ class DossiersView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("table")
         self.table.setModel(self.model)
+        # Scrolling can reach the last row before the count comes: the label says so at once.
+        self.model.rowsInserted.connect(lambda *_: self._show_count())
         self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -199,11 +214,13 @@ class DossiersView(QWidget):
     def apply_query(self) -> None:
         q = replace(self.model.query, text=self.search.text(), quick=self.quick_filter())
         self.model.set_query(q)
+        self._stop_stale_count()
         self._after_reset()
 
     def reload(self) -> None:
         code = self.current.code if self.current else ""
         self.model.refresh()
+        self._stop_stale_count()
         self._after_reset(code)
 
     def _show_count(self) -> None:
@@ -214,19 +231,43 @@ class DossiersView(QWidget):
             self.count_label.setText(self.tr("hơn {n} hồ sơ (đang đếm…)").format(n=n))
 
     def _count_now(self) -> None:
-        """Count every match off the GUI thread; a count for a query since replaced is dropped."""
+        """Count every match off the GUI thread; a count for a query since replaced is dropped,
+        and stopped if it is still running (``_stop_stale_count``): on a million dossiers a
+        count of a short token reads every row, and would slow the next keystrokes."""
         from gui.tasks import Task
 
         model, session = self.model, self.session
         q, generation = model.count_query(), model.generation
+        counting = self._counting
 
-        def counted(total: int) -> None:
+        def work() -> int | None:
+            register = session.worker_register()
+            with counting.lock:
+                if generation != model.generation:
+                    return None  # a newer query came before the count began
+                counting.register, counting.generation = register, generation
+            try:
+                return register.count(q)
+            except QueryInterrupted:
+                return None
+            finally:
+                with counting.lock:
+                    counting.register = None
+
+        def counted(total: int | None) -> None:
             import shiboken6
 
-            if shiboken6.isValid(self) and model.set_counted(total, generation):
+            if total is not None and shiboken6.isValid(self) and model.set_counted(total, generation):
                 self._show_count()
 
-        Task(self, lambda: session.worker_register().count(q)).success(counted).run_in_background()
+        Task(self, work).success(counted).run_in_background()
+
+    def _stop_stale_count(self) -> None:
+        """The query moved on: stop a count still running for an older one."""
+        with self._counting.lock:
+            running = self._counting.register
+            if running is not None and self._counting.generation != self.model.generation:
+                running.interrupt()
 
     def _after_reset(self, keep_code: str = "") -> None:
         self._show_count()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import psycopg
 from psycopg import errors as pg
 
-from core.errors import DatabaseError
+from core.errors import DatabaseError, QueryInterrupted
 
 LOST = "Mất kết nối tới máy chủ cơ sở dữ liệu"
 
@@ -46,6 +46,8 @@ def describe(exc: BaseException, where: str = "") -> str:
 
 
 def translate(exc: psycopg.Error, where: str = "") -> DatabaseError:
+    if isinstance(exc, pg.QueryCanceled):
+        return QueryInterrupted()
     cls = ServerUnavailable if _is_connection_loss(exc) else DatabaseError
     return cls(describe(exc, where))
 

@@ -85,6 +85,11 @@ class PostgresStore(
     def close(self) -> None:
         self.conn.close()
 
+    def interrupt(self) -> None:
+        """Ask the server to cancel the statement running now on this connection (any thread)."""
+        if not self.conn.closed:
+            self.conn.cancel_safe(timeout=2.0)
+
     # --- change detection -----------------------------------------------------------------
     def _on_notify(self, _notify: psycopg.Notify) -> None:
         self._changes += 1

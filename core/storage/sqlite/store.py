@@ -14,7 +14,7 @@ from typing import Any
 
 import sqlite_utils
 
-from core.errors import DatabaseError
+from core.errors import DatabaseError, QueryInterrupted
 from core.storage.attachments import AttachmentMixin
 from core.storage.auditlog import AuditMixin
 from core.storage.base import SqlStore
@@ -86,7 +86,13 @@ class SqliteStore(
         except sqlite3.DatabaseError as exc:
             if self.db.conn.in_transaction:
                 raise  # write_transaction rolls back and translates
+            if isinstance(exc, sqlite3.OperationalError) and str(exc) == "interrupted":
+                raise QueryInterrupted() from exc
             raise DatabaseError(describe_sqlite_error(exc, self.path)) from exc
+
+    def interrupt(self) -> None:
+        """Stop the statement this connection runs now (SQLite's own call, safe from any thread)."""
+        self.db.conn.interrupt()
 
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
         return self._guard(lambda: list(self.db.query(sql, params)))
