@@ -216,3 +216,29 @@ def test_keyset_pages_are_the_offset_pages(many, sort, descending):
     assert by_keyset == by_offset
     assert sorted(by_keyset) == sorted(d.code for d in many.query(DossierQuery(limit=100)))
     assert len(set(by_keyset)) == 23
+
+
+def test_a_broad_code_prefix_of_an_old_year_starts_at_its_newest_match(register, clerk, monkeypatch):
+    """'000.17.22.H56-24' typed on a register whose newest dossiers are of 2026: the walk along
+    the moment of receipt starts at the newest 2024 match; same rows as the code index gives."""
+    from core.storage import query as dossier_query
+
+    for moment in ("2024-03-04T09:00", "2024-03-05T09:00", "2024-11-05T10:00", "2026-11-23T09:00"):
+        register.intake(make_form(), clerk, at=at(moment))
+    narrow = register.query(DossierQuery(text="000.17.22.H56-24"))
+    monkeypatch.setattr(dossier_query, "BROAD_CODE_PREFIX", 1)
+    for descending in (True, False):
+        q = DossierQuery(text="000.17.22.H56-24", descending=descending)
+        broad = register.query(q)
+        assert [d.code for d in broad] == [d.code for d in (narrow if descending else narrow[::-1])]
+        assert [d.received_at.year for d in broad] == [2024] * 3
+        where, params = register.store._where(register._with_now(q))
+        if descending:  # the newest dossier (2026) is no match: the walk starts at 2024-11-05
+            assert "d.received_at <= ?" in where and params[2].startswith("2024-11-05"), (where, params)
+        else:  # the oldest one matches: the walk starts on a match as it is
+            assert "received_at" not in where
+    everything = register.query(DossierQuery(text="000.17.22.H56-"))  # the newest matches: no seek
+    assert len(everything) == 4
+    assert (
+        "received_at" not in register.store._where(register._with_now(DossierQuery(text="000.17.22.H56-")))[0]
+    )

@@ -145,6 +145,14 @@ class DossierQueryMixin:
             column = f"{self.NO_INDEX}d.code" if broad and not counting else "d.code"
             clauses.append(f"{column} >= ? AND {column} < ?")
             params += [prefix, prefix + "\uffff"]
+            edge = None
+            if broad and not counting and q.sort == "received_at":
+                edge = self._code_range_edge(prefix, newest=q.descending)
+            if edge is not None:
+                # Codes carry their day: the matches of an old year lie far down the sort
+                # order. Start the walk at the newest (oldest) match, found on the index.
+                clauses.append(f"d.received_at {'<=' if q.descending else '>='} ?")
+                params.append(edge)
         elif q.text.strip():
             more, values = self._text_clauses(q.text, counting)
             clauses += more
@@ -203,6 +211,25 @@ class DossierQueryMixin:
             [token, token + "\uffff", BROAD_CODE_PREFIX + 1],
         )
         return (token, hits > BROAD_CODE_PREFIX) if hits else ("", False)
+
+    def _code_range_edge(self, prefix: str, newest: bool) -> str | None:
+        """The latest (or earliest) moment of receipt among the codes starting with ``prefix``,
+        read from the (code, received_at) index alone (``+`` keeps SQLite off the received_at
+        index, which would walk the sort order to the first match: the slow case itself).
+
+        ``None`` when the first dossier of the sort order matches already (the walk starts on a
+        match; and the agency prefix every code shares would cost a scan of the whole index).
+        """
+        first = self._scalar(
+            f"SELECT code FROM dossiers ORDER BY received_at {'DESC' if newest else 'ASC'} LIMIT 1"
+        )
+        if first is None or first.startswith(prefix):
+            return None
+        which = "MAX" if newest else "MIN"
+        return self._scalar(
+            f"SELECT {which}({self.NO_INDEX}received_at) FROM dossiers WHERE code >= ? AND code < ?",
+            [prefix, prefix + "\uffff"],
+        )
 
     def query_dossiers(self, q: DossierQuery) -> list[Dossier]:
         where, params = self._where(q)
