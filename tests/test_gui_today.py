@@ -81,3 +81,35 @@ def test_chart_count_axis_ticks_on_whole_numbers(highest):
     top, step = whole_number_scale(highest)
     assert top >= highest and top % step == 0 and top // step <= 6
     assert step in (1, 2, 5) or str(step).rstrip("0") in ("1", "2", "5")
+
+
+def _ink(image, x0: int, x1: int, y0: int, y1: int) -> int:
+    """Dark pixels (text) in a rectangle of a rendered widget."""
+    return sum(
+        1
+        for x in range(max(0, x0), min(image.width(), x1))
+        for y in range(max(0, y0), min(image.height(), y1))
+        if image.pixelColor(x, y).lightness() < 110
+    )
+
+
+def test_chart_count_axis_shows_its_numbers(qtbot, gui_session, clerk, clock):
+    """The count axis labels were blank: Qt's "%d" format prints nothing once numbers are localised
+    (the Vietnamese decimal comma); the figures on the left of the chart must be drawn."""
+    reg = gui_session.register
+    for n in range(7):
+        reg.intake(make_form(applicant=f"Nguyễn Văn {chr(65 + n)}"), clerk)
+    view = TodayView(gui_session)
+    qtbot.addWidget(view)
+    view.chart_view.resize(700, 400)
+    view.chart_view.show()
+    qtbot.waitExposed(view.chart_view)
+    image = view.chart_view.grab().toImage()
+    plot = view.chart.plotArea()
+    left, right = int(plot.left()), int(plot.right())
+    top, bottom = int(plot.top()) - 6, int(plot.bottom()) + 6
+    # between the axis title ("Hồ sơ", far left) and the plot: the numbers 0, 2, 4, 6, 8
+    count_labels = _ink(image, left - 22, left - 7, top, bottom)
+    rate_labels = _ink(image, right + 7, right + 40, top, bottom)  # "100,0%" ... drawn already
+    assert rate_labels > 0
+    assert count_labels > 20, count_labels

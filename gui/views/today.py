@@ -220,7 +220,7 @@ class TodayView(QWidget):
         font.setPointSize(7)
         x.setLabelsFont(font)
         y = QValueAxis()
-        y.setLabelFormat("%d")
+        y.setLabelFormat("%.0f")  # "%d" prints nothing once the chart localises its numbers
         top, step = whole_number_scale(max([1] + [max(p.received, p.resolved) for p in points]))
         y.setRange(0, top)
         y.setTickType(QValueAxis.TickType.TicksDynamic)  # ticks on whole numbers: 0, 2, 4 ... not 1.5
