@@ -32,6 +32,10 @@ def add_commands(sub) -> None:
     p = sub.add_parser("backup", help="sao lưu cơ sở dữ liệu (kiểm tra toàn vẹn bản sao)")
     p.add_argument("--to", dest="to_dir", help="thư mục sao lưu (mặc định: thiết lập hoặc thư mục dữ liệu)")
     p.add_argument("--list", action="store_true", help="chỉ liệt kê các bản sao lưu")
+    p.add_argument(
+        "--manual", action="store_true",
+        help="bản thủ công (như “Sao lưu ngay”): giữ bên cạnh bản hằng ngày, không thay bản đó",
+    )  # fmt: skip
     p.set_defaults(handler=cmd_backup)
 
     p = sub.add_parser("restore", help="khôi phục từ bản sao lưu (giữ lại cơ sở dữ liệu hiện tại)")
@@ -103,17 +107,24 @@ def _backup_dir(ctx: CliContext, args: argparse.Namespace) -> Path:
 
 
 def cmd_backup(ctx: CliContext, args: argparse.Namespace) -> int:
+    """Without ``--manual`` a daily backup, as the close-time one: the Task Scheduler job of
+    docs/build.md runs this, and the newest daily one of a day is the one kept. ``--manual`` is the
+    IT officer's "Sao lưu ngay": kept beside the day's daily backup."""
     folder = _backup_dir(ctx, args)
     if ctx.on_server:
         from cli.cmd_server import server_backup
 
+        if args.manual:  # server dumps have one kind (core.storage.postgres.backup)
+            raise MotCuaError("Sao lưu máy chủ chưa có bản thủ công: bỏ --manual rồi chạy lại.")
         return server_backup(ctx, args, folder)
     if args.list:
         backup_mod.backup_folder(folder, create=False)  # a missing folder (unplugged disk) is said
         for info in backup_mod.list_backups(folder):
-            print(f"{info.taken_at:%d/%m/%Y %H:%M:%S}  {info.size / 1e6:8.2f} MB  {info.path}")
+            taken, kind = f"{info.taken_at:%d/%m/%Y %H:%M:%S}", f"{info.kind.label:<9}"
+            print(f"{taken}  {kind}  {info.size / 1e6:8.2f} MB  {info.path}")
         return 0
-    path = backup_mod.backup_now(ctx.db_path, folder)
+    kind = backup_mod.BackupKind.MANUAL if args.manual else backup_mod.BackupKind.DAILY
+    path = backup_mod.backup_now(ctx.db_path, folder, kind=kind)
     print(f"Đã sao lưu và kiểm tra toàn vẹn: {path}")
     return 0
 

@@ -20,6 +20,8 @@ from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtGui import QCloseEvent
 
 from core import backup as backup_mod
+from core.attachments.backup_files import FilesNotBackedUp
+from core.dbcheck import DamagedDatabaseError
 from core.errors import MotCuaError
 
 log = logging.getLogger("motcua.gui.backup")
@@ -99,22 +101,31 @@ class CloseBackup:
             return
         if isinstance(exc, MotCuaError):
             log.warning("Sao lưu khi đóng không thành công: %s", exc.message)
-            reason = exc.message
         else:
-            from core.logsetup import log_unhandled, user_message
+            from core.logsetup import log_unhandled
 
             log_unhandled(exc)
-            reason = user_message(exc)
-        prompts().error(
-            self.window,
-            _tr(
-                "Chưa sao lưu được hôm nay: {reason}\n\nDữ liệu đang dùng không bị ảnh hưởng. "
-                "Lần sau, hãy sao lưu ở màn hình “Sao lưu, khôi phục”."
-            ).format(reason=reason),
-        )
+        prompts().error(self.window, _message(exc))
         self._finish()
 
     def _finish(self) -> None:
         self.state = State.DONE
         if self._waiting and self._alive():
             QTimer.singleShot(0, self.window, self.window.close)  # cancelled if the window is gone
+
+
+def _message(exc: BaseException) -> str:
+    """What the user reads when the close-time backup fails. The reason is ``backup_now``'s own
+    sentence (``core.backup.failure_reason``), which never says "dữ liệu vừa nhập chưa được lưu";
+    "Dữ liệu đang dùng không bị ảnh hưởng" is added only where it is true: not when the register
+    itself was found damaged, and not after "Đã sao lưu cơ sở dữ liệu…" (the copy is in place,
+    only some scans are not: "Chưa sao lưu được" would be false)."""
+    reason = backup_mod.failure_reason(exc)
+    if isinstance(exc, FilesNotBackedUp):
+        return reason
+    if isinstance(exc, DamagedDatabaseError):
+        return _tr("Chưa sao lưu được hôm nay: {reason}").format(reason=reason)
+    return _tr(
+        "Chưa sao lưu được hôm nay: {reason}\n\nDữ liệu đang dùng không bị ảnh hưởng. "
+        "Lần sau, hãy sao lưu ở màn hình “Sao lưu, khôi phục”."
+    ).format(reason=reason)

@@ -58,9 +58,40 @@ def test_backup_now_writes_a_verified_copy_and_lists_it(qtbot, admin_session, cl
     assert len(made) == 1
     assert _applicants(made[0].path) == [f"Nguyễn Văn Số {i}" for i in range(3)]
     assert view.table.rowCount() == 1
-    assert view.table.item(0, 2).text() == made[0].path.name
+    assert view.table.item(0, 3).text() == made[0].path.name
+    assert view.table.item(0, 1).text() == "Thủ công"
     assert "Đã sao lưu và kiểm tra toàn vẹn" in view.message.text()
     assert "Lần sao lưu gần nhất" in view.last_label.text()
+
+
+def test_backup_now_after_the_close_time_backup_keeps_both(
+    qtbot, admin_session, register, admin, clerk, tmp_path, clock
+):
+    """ "Sao lưu ngay" used to delete the day's close-time backup (retention: one a day)."""
+    from gui.app import start
+
+    folder = tmp_path / "sao-luu"
+    register.update_settings(admin, backup_dir=str(folder))
+    register.intake(make_form(applicant="Trước Khi Đóng"), clerk)
+    clock.set("2026-11-23T17:00")
+    window = start(admin_session)  # the main window, which backs up when it closes
+    qtbot.addWidget(window)
+    assert window.close() and window.close_backup.made is not None
+    daily = window.close_backup.made
+    register.intake(make_form(applicant="Sau Khi Đóng"), clerk)
+    clock.set("2026-11-23T17:30")
+    view = _view(qtbot, admin_session, folder)
+    assert view.table.rowCount() == 1 and view.table.item(0, 1).text() == "Hằng ngày"
+    qtbot.mouseClick(view.backup_button, Qt.MouseButton.LeftButton)
+    assert "Đã sao lưu và kiểm tra toàn vẹn" in view.message.text()
+    rows = [tuple(view.table.item(r, c).text() for c in (0, 1, 3)) for r in range(view.table.rowCount())]
+    assert rows == [
+        ("23/11/2026 17:30:00", "Thủ công", "motcua-2026-11-23_173000-thu-cong.sqlite3"),
+        ("23/11/2026 17:00:00", "Hằng ngày", daily.name),
+    ]
+    assert daily.is_file() and (folder / rows[0][2]).is_file()
+    assert _applicants(daily) == ["Trước Khi Đóng"]
+    assert _applicants(folder / rows[0][2]) == ["Trước Khi Đóng", "Sau Khi Đóng"]
 
 
 def test_backup_into_an_unwritable_place_says_why(qtbot, admin_session, tmp_path, fake_prompts):

@@ -90,19 +90,22 @@ class BackupView(QWidget):
         box.addLayout(row)
         note = QLabel(
             self.tr(
-                "Mỗi bản sao lưu được kiểm tra toàn vẹn ngay sau khi ghi. Thư mục giữ bản mới nhất "
-                "của 30 ngày và 12 tháng gần nhất; các bản cũ hơn tự được xóa."
+                "Mỗi bản sao lưu được kiểm tra toàn vẹn ngay sau khi ghi. “Sao lưu ngay” tạo bản thủ "
+                "công, giữ bên cạnh bản hằng ngày (tự sao lưu khi đóng MotCua hoặc theo lịch), không "
+                "thay bản đó. Thư mục giữ bản mới nhất của mỗi loại trong mỗi ngày (30 ngày gần nhất "
+                "có sao lưu) và bản mới nhất của mỗi tháng (12 tháng gần nhất); các bản cũ hơn tự "
+                "được xóa."
             )
         )
         note.setWordWrap(True)
         note.setStyleSheet("color: #555;")
         box.addWidget(note)
 
-        self.table = QTableWidget(0, 3)
+        self.table = QTableWidget(0, 4)
         self.table.setTabKeyNavigation(False)  # Tab leaves the table; arrows move in it
         self.table.setObjectName("backups")
         self.table.setHorizontalHeaderLabels(
-            [self.tr("Thời điểm sao lưu"), self.tr("Dung lượng"), self.tr("Tệp")]
+            [self.tr("Thời điểm sao lưu"), self.tr("Loại"), self.tr("Dung lượng"), self.tr("Tệp")]
         )
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
@@ -111,7 +114,8 @@ class BackupView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
         self.table.doubleClicked.connect(lambda _i: self.restore_selected())
         self.restore_button = QPushButton(self.tr("Khôi phục bản đã chọn…"))
         self.restore_button.setObjectName("restore")
@@ -172,11 +176,11 @@ class BackupView(QWidget):
         self.backups = backup_mod.list_backups(self.folder_path())
         self.table.setRowCount(len(self.backups))
         for row, info in enumerate(self.backups):
-            values = (f"{info.taken_at:%d/%m/%Y %H:%M:%S}", _size(info.size), info.path.name)
+            values = (f"{info.taken_at:%d/%m/%Y %H:%M:%S}", info.kind.label, _size(info.size), info.path.name)
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(str(info.path))
-                if col == 1:
+                if col == 2:
                     item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 self.table.setItem(row, col, item)
         if self.backups:
@@ -237,7 +241,11 @@ class BackupView(QWidget):
             )
             show_failure(self, exc)
 
-        task = Task(self, lambda: backup_mod.backup_now(db, folder)).success(done).failure(failed)
+        # a manual one: kept beside the day's close-time backup, never in its place (core.backup)
+        def copy() -> Path:
+            return backup_mod.backup_now(db, folder, kind=backup_mod.BackupKind.MANUAL)
+
+        task = Task(self, copy).success(done).failure(failed)
         return task.with_progress(self.tr("Đang sao lưu cơ sở dữ liệu…")).run_in_background()
 
     # --- restoring -----------------------------------------------------------------------

@@ -233,26 +233,31 @@ def write_transaction(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Databa
         raise DatabaseError(describe_sqlite_error(exc, where)) from exc
 
 
-def describe_sqlite_error(exc: sqlite3.Error, path: Path | None = None) -> str:
-    """A Vietnamese sentence for the SQLite failures a user can meet."""
+def describe_sqlite_error(exc: sqlite3.Error, path: Path | None = None, *, saves_typed: bool = True) -> str:
+    """A Vietnamese sentence for the SQLite failures a user can meet.
+
+    ``saves_typed=False`` for work that saves nothing the user typed (a backup's copy, a read):
+    there "dữ liệu vừa nhập chưa được lưu" would be false, and would contradict the backup's own
+    "the register in use is not affected"."""
     text = str(exc).lower()
     where = f" ({path})" if path else ""
+    unsaved = "; dữ liệu vừa nhập chưa được lưu" if saves_typed else ""
     if path is not None and ("full" in text or "i/o" in text):
         from core.filesafety import full_disk
 
         if reason := full_disk(path):
-            return f"Không ghi được: {reason}; dữ liệu vừa nhập chưa được lưu. Hãy giải phóng chỗ trống."
+            return f"Không ghi được: {reason}{unsaved}. Hãy giải phóng chỗ trống."
     if "full" in text:
-        return "Ổ đĩa đã đầy hoặc cơ sở dữ liệu đã đạt giới hạn dung lượng; dữ liệu vừa nhập chưa được lưu."
+        return f"Ổ đĩa đã đầy hoặc cơ sở dữ liệu đã đạt giới hạn dung lượng{unsaved}."
     if "readonly" in text or "read-only" in text:
-        return f"Cơ sở dữ liệu chỉ đọc{where}: không ghi được; dữ liệu vừa nhập chưa được lưu."
+        return f"Cơ sở dữ liệu chỉ đọc{where}: không ghi được{unsaved}."
     if "locked" in text or "busy" in text:
         return "Cơ sở dữ liệu đang bận quá lâu (máy khác đang ghi); hãy thử lại sau ít giây."
     if "not a database" in text or "malformed" in text or "corrupt" in text:
         return f"Tệp cơ sở dữ liệu bị hỏng hoặc không phải cơ sở dữ liệu MotCua{where}."
     if "unable to open" in text:
         return f"Không mở được tệp cơ sở dữ liệu{where}: kiểm tra đường dẫn và quyền ghi."
-    return f"Lỗi cơ sở dữ liệu{where}; dữ liệu vừa nhập chưa được lưu (chi tiết kỹ thuật: {exc})."
+    return f"Lỗi cơ sở dữ liệu{where}{unsaved} (chi tiết kỹ thuật: {exc})."
 
 
 def integrity_ok(db: sqlite_utils.Database) -> bool:
