@@ -34,3 +34,22 @@ def test_today_shows_the_indicators_with_their_definitions(qtbot, gui_session, c
     gui_session.notify()
     qtbot.waitUntil(lambda: box.result is not None, timeout=10_000)
     assert table.item(online, 1).text() == "66,7 %"
+
+
+def test_tab_leaves_the_indicators_table(qtbot, gui_session, clerk):
+    """Tab in the indicators went from cell to cell and never out (16 cells, then round again):
+    a keyboard user on the Today screen was stuck there."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    gui_session.register.intake(make_form(), clerk)
+    view = TodayView(gui_session)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitExposed(view)
+    table = view.indicators.table
+    qtbot.waitUntil(lambda: table.rowCount() == 8, timeout=10_000)
+    table.setFocus()
+    qtbot.waitUntil(table.hasFocus)
+    qtbot.keyClick(table, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is not table
