@@ -127,3 +127,26 @@ def test_signed_from_the_reports_screen_the_eml_carries_the_pdf(
     msg = email.message_from_bytes((tmp_path / "bao-cao.eml").read_bytes(), policy=email.policy.default)
     kinds = [p.get_content_type() for p in msg.iter_attachments()]
     assert kinds == ["application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"]
+
+
+def test_the_roll_up_screen_checks_signatures_against_the_trust_folder_set(
+    qtbot, gui_session, register, admin, clock, fake_prompts, tmp_path
+):
+    """The city office's trust folder (Cài đặt) is what the roll-up tab verifies the wards'
+    PDFs against, as ``motcua consolidate`` does; with none set the PDFs are left out, said so."""
+    from tests.test_signing_cli import make_ward
+
+    ca = throwaway_ca()
+    book, pdf = make_ward(tmp_path / "tay-ho", clock, "000.17.22.H56", ca.vice_chair)
+    view = ReportsView(gui_session)
+    qtbot.addWidget(view)
+    tab = view.rollup_tab
+    tab.set_paths([book, pdf])
+    assert "chứng thư gốc tin cậy" in fake_prompts.errors[-1]
+    assert tab.paths == [book] and len(tab.result.accepted) == 1
+    assert tab.result.accepted[0].pdf is None
+    register.update_settings(admin, trust_dir=str(ca.trust_dir(tmp_path / "goc")))
+    tab.set_paths([book, pdf])
+    (accepted,) = tab.result.accepted
+    assert accepted.pdf == pdf and accepted.signature.startswith("PAdES B-B, Phạm Quang Vinh"), accepted
+    assert not tab.result.rejected

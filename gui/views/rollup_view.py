@@ -93,14 +93,33 @@ class RollupTab(QWidget):
             self.show_result(None)
             return
         chosen = list(self.paths)
+        trust = self.session.register.settings.trust_dir
+        if not trust and any(p.suffix.lower() == ".pdf" for p in chosen):
+            # As the command line does: without the city's trust roots a signature can't be
+            # called trusted or not, and a roll-up that skipped the check would mislead.
+            self.paths = [p for p in chosen if p.suffix.lower() != ".pdf"]
+            prompts().error(
+                self,
+                self.tr(
+                    "Chưa thiết lập thư mục chứng thư gốc tin cậy (Cài đặt → “Thư mục chứng thư gốc tin "
+                    "cậy”): chưa kiểm tra được chữ ký số trong các tệp PDF, nên các tệp PDF chưa được "
+                    "đưa vào. Các tệp Excel vẫn được tổng hợp."
+                ),
+            )
+            return self.set_paths(self.paths)
+
+        def work():
+            from reports.signing.verify import load_trust_roots
+
+            return consolidate(chosen, trust_roots=load_trust_roots(trust) if trust else None)
 
         def done(result) -> None:
             if generation == self.generation:  # not an older choice finishing late
                 self.show_result(result)
 
-        Task(self, lambda: consolidate(chosen)).success(done).failure(
-            lambda e: show_failure(self, e)
-        ).with_progress(self.tr("Đang đọc các tệp báo cáo…")).run_in_background()
+        Task(self, work).success(done).failure(lambda e: show_failure(self, e)).with_progress(
+            self.tr("Đang đọc các tệp báo cáo…")
+        ).run_in_background()
 
     def show_result(self, result) -> None:
         from core.stats import Figures
