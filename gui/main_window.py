@@ -133,6 +133,8 @@ class MainWindow(QMainWindow):
         page.setObjectName(f"page-{key}")
         page.setWidgetResizable(True)
         page.setFrameShape(QFrame.Shape.NoFrame)
+        page.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # no Tab stop of its own (nothing shows it); it still
+        # scrolls to the control that has the focus
         self.page_of[key] = page
         self.stack.addWidget(page)
         return page

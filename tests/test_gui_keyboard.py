@@ -197,3 +197,24 @@ def test_every_screen_fits_a_1366x768_screen_with_a_taskbar(qtbot, register, fak
         item = window.sidebar.item(row)
         width = window.sidebar.fontMetrics().horizontalAdvance(item.text()) + 20  # the item's padding
         assert width <= sidebar, f"“{item.text()}” is cut in the sidebar"
+
+
+def test_tab_never_stops_on_a_screen_page(qtbot, register, fake_prompts):
+    """Each screen sits in a scroll area; that page took a Tab stop of its own with no visible focus,
+    so on every screen one Tab out of the last control seemed to do nothing."""
+    from gui.session import Session
+
+    session = Session(register)
+    session.set_user(register.user("quantri"))
+    window = shown_window(qtbot, session)
+    pages = set(window.page_of.values())
+    for key in ("intake", "return", "dossiers", "users", "calendar"):
+        window.show_screen(key)
+        start = QApplication.focusWidget()
+        if start is None or start in pages:  # a screen without focus_first: its first control
+            window._focus_screen()
+        landed = []
+        for _ in range(40):
+            qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+            landed.append(QApplication.focusWidget())
+        assert not pages & set(landed), key
