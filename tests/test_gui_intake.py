@@ -101,3 +101,17 @@ def test_ctrl_enter_saves_and_prints_the_receipt(qtbot, gui_session, tmp_path):
     assert pdf_qr_codes(tmp_path / "printed.pdf")[0] == d.code
     assert any(e.kind == "printed" and e.data["form"] == "receipt" for e in d.events)
     assert view.procedure is None and view.applicant.text() == "" and view.procedure_edit.hasFocus()
+
+
+def test_tab_goes_from_the_fee_to_how_it_was_paid(qtbot, gui_session):
+    """The payment method (cash, transfer...) was left out of the Tab order: after the fee came the
+    post checkbox, and the payment only after the last button."""
+    from PySide6.QtWidgets import QApplication
+
+    view = make_view(qtbot, gui_session)
+    view.fee.setFocus()
+    qtbot.waitUntil(view.fee.hasFocus)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is view.payment
+    qtbot.keyClick(view.payment, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is view.by_post

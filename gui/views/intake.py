@@ -223,6 +223,7 @@ class IntakeView(QWidget):
             self.channel,
             self.copies,
             self.fee,
+            self.payment,
             self.by_post,
             self.note,
             self.documents,
