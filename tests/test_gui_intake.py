@@ -115,3 +115,21 @@ def test_tab_goes_from_the_fee_to_how_it_was_paid(qtbot, gui_session):
     assert QApplication.focusWidget() is view.payment
     qtbot.keyClick(view.payment, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is view.by_post
+
+
+def test_a_long_document_name_is_shown_whole_in_the_checklist(qtbot, gui_session):
+    """At 1366 px "Giấy xác nhận tình trạng hôn nhân (nếu đăng ký tại nơi không thường trú)" ran off
+    the right of the checklist behind a sideways scroll bar; long names now wrap."""
+    view = make_view(qtbot, gui_session)
+    view.resize(1366 - 222, 690)  # the window at 1366 px less its sidebar
+    view.set_procedure(gui_session.register.procedure("1.000894"))
+    qtbot.wait(50)
+    docs = view.documents
+    width = docs.viewport().width()
+    longest = max(range(docs.count()), key=lambda r: len(docs.item(r).text()))
+    assert docs.fontMetrics().horizontalAdvance(docs.item(longest).text()) > width, "the case: a long name"
+    assert docs.horizontalScrollBar().maximum() == 0
+    for row in range(docs.count()):
+        assert docs.visualItemRect(docs.item(row)).right() <= width, docs.item(row).text()
+    rect = docs.visualItemRect(docs.item(longest))
+    assert rect.height() >= 2 * docs.fontMetrics().height(), "wrapped on two lines, not clipped"

@@ -112,6 +112,8 @@ class IntakeView(QWidget):
         self.note = QLineEdit()
         self.documents = QListWidget()
         self.documents.setObjectName("documents")
+        self.documents.setWordWrap(True)  # a long document name wraps instead of running off the right
+        self.documents.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.due_label = QLabel()
         self.due_label.setObjectName("due")
         self.due_label.setWordWrap(True)
