@@ -79,3 +79,33 @@ def test_difficulty_from_anywhere_is_tied_to_the_current_dossier(qtbot, gui_sess
     assert len(notes) == 1
     assert notes[0].dossier_code == code and notes[0].procedure_code == "1.004222"
     assert notes[0].text.startswith("Công dân thiếu")
+
+
+def test_the_return_panel_never_shows_the_previous_citizen(qtbot, gui_session, clerk):
+    """After a return, scanning a dossier not ready yet left the last receiver's name and rating in
+    the (disabled) panel, beside another citizen's dossier."""
+    reg = gui_session.register
+    done = reg.intake(make_form(applicant="Lê Văn Hùng"), clerk).code
+    waiting = reg.intake(make_form(applicant="Trần Thị Mai"), clerk).code
+    reg.apply(done, "resolve", clerk)
+    view = ReturnView(gui_session)
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.keyClicks(view.scan, done)
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    qtbot.keyClick(view.receiver, Qt.Key.Key_3)
+    qtbot.keyClick(view.receiver, Qt.Key.Key_Return)
+    assert reg.dossier(done).status == Status.RETURNED
+    qtbot.keyClicks(view.scan, waiting)
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    assert "chưa trả kết quả được" in view.message.text()
+    assert view.receiver.text() == "" and view.satisfaction.checkedButton() is None
+    view.scan.clear()
+    qtbot.keyClicks(view.scan, "KHONG-CO-MA")
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    assert view.receiver.text() == "" and view.satisfaction.checkedButton() is None
+    view.scan.clear()
+    qtbot.keyClicks(view.scan, done)  # scanned again: its own receiver and rating, for reference
+    qtbot.keyClick(view.scan, Qt.Key.Key_Return)
+    assert view.receiver.text() == "Lê Văn Hùng" and not view.return_box.isEnabled()
+    assert view.satisfaction.checkedButton().property("value") == Satisfaction.VERY_SATISFIED.value

@@ -104,6 +104,7 @@ class ReturnView(QWidget):
         text = self.scan.text().strip()
         self.dossier = None
         self.return_box.setEnabled(False)
+        self._show_receiver("", None)  # never the previous citizen's name and rating
         if not text:
             return None
         d = self.session.register.find(text)
@@ -122,11 +123,7 @@ class ReturnView(QWidget):
             self.message.setText(self.tr("Hồ sơ đã có kết quả: trả cho công dân."))
             self.message.setStyleSheet("font-size: 15px; color: #1b7f3b;")
             self.return_box.setEnabled(True)
-            self.receiver.setText(d.applicant)
-            self.satisfaction.setExclusive(False)
-            for b in self.satisfaction.buttons():
-                b.setChecked(False)
-            self.satisfaction.setExclusive(True)
+            self._show_receiver(d.applicant, None)
             self.receiver.setFocus()
             self.receiver.selectAll()
         elif d.status == Status.RETURNED:
@@ -136,6 +133,7 @@ class ReturnView(QWidget):
                 )
             )
             self.message.setStyleSheet("font-size: 15px; color: #2f6690;")
+            self._show_receiver(d.receiver_name or d.applicant, d.satisfaction)  # what was recorded
             self.scan.selectAll()
         else:
             self.message.setText(
@@ -144,6 +142,13 @@ class ReturnView(QWidget):
             self.message.setStyleSheet("font-size: 15px; color: #b00020;")
             self.scan.selectAll()
         return d
+
+    def _show_receiver(self, name: str, satisfaction: Satisfaction | None) -> None:
+        self.receiver.setText(name)
+        self.satisfaction.setExclusive(False)  # an exclusive group cannot be left with none checked
+        for b in self.satisfaction.buttons():
+            b.setChecked(satisfaction is not None and b.property("value") == satisfaction.value)
+        self.satisfaction.setExclusive(True)
 
     def give_back(self) -> Dossier | None:
         if self.dossier is None or not self.return_box.isEnabled():
