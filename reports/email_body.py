@@ -85,13 +85,18 @@ def _signature(settings: Settings) -> list[str]:
 
 
 def report_bodies(
-    report: Report, settings: Settings, indicators: Indicators | None = None
+    report: Report, settings: Settings, indicators: Indicators | None = None, *, signed_pdf: bool = False
 ) -> tuple[str, str]:
-    """(plain text, HTML) of the report e-mail; with ``indicators``, the ward's indicators too."""
+    """(plain text, HTML) of the report e-mail; with ``indicators``, the ward's indicators too.
+
+    ``signed_pdf``: the digitally signed PDF travels beside the workbook, and the first sentence
+    names both (the city office looks for the PDF: it is the document of record).
+    """
     table = report.table
+    attached = "tệp PDF đã ký số và tệp Excel đính kèm" if signed_pdf else "tệp Excel đính kèm"
     intro = (
         f"{settings.ward_name} gửi báo cáo tình hình, kết quả giải quyết thủ tục hành chính, "
-        f"kỳ báo cáo {table.period.label[0].lower()}{table.period.label[1:]} (tệp Excel đính kèm)."
+        f"kỳ báo cáo {table.period.label[0].lower()}{table.period.label[1:]} ({attached})."
     )
     greeting = f"Kính gửi: {settings.report_to}," if settings.report_to else "Kính gửi,"
     sign = _sign_line(report)

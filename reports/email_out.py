@@ -112,7 +112,7 @@ def report_message(
     """
     if not report.is_signed and not allow_draft:
         raise SendError("Báo cáo chưa được Phó Chủ tịch ký duyệt nên chưa gửi được.")
-    text, html = report_bodies(report, settings, indicators)  # indicators: core.indicators
+    text, html = report_bodies(report, settings, indicators, signed_pdf=pdf is not None)
     extra = [(pdf, PDF_TYPE, _attachment_name(pdf_name or filename, ".pdf"))] if pdf else []
     return _message(settings, report_subject(settings, report), text, html, workbook, filename, now, extra)
 

@@ -268,3 +268,19 @@ def test_the_eml_draft_carries_the_signed_pdf_and_the_workbook(register, clerk, 
     assert pdf == done.pdf
     assert verify_pdf(pdf, load_trust_roots(trust_dir), "thu.pdf").ok
     assert read_workbook(io.BytesIO(parts[1].get_content()).getvalue()).fingerprint == done.report.fingerprint
+    body = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "(tệp PDF đã ký số và tệp Excel đính kèm)" in body  # says what is attached
+
+
+def test_a_password_signed_report_mail_names_only_the_workbook(register, clerk, clock, tmp_path):
+    from reports.dispatch import send_report
+
+    draft = november_draft(register, clerk, clock)
+    rp.sign(register, draft.id, "phochutich", PASSWORD)
+    outcome = send_report(register, clerk, draft.id, eml=tmp_path / "bao-cao.eml")
+    msg = email.message_from_bytes(outcome.path.read_bytes(), policy=email.policy.default)
+    assert [p.get_content_type() for p in msg.iter_attachments()] == [
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    ]
+    body = msg.get_body(preferencelist=("plain",)).get_content()
+    assert "(tệp Excel đính kèm)" in body and "PDF" not in body
