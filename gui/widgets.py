@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyleOptionComboBox,
     QTableWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -108,19 +109,32 @@ class CalendarKeys(QObject):
 
     Qt's date field opens its calendar only when its arrow is clicked, so the key sends that click:
     installed once on the application, it serves every date field of every screen and dialog.
+    Ctrl+Tab and Ctrl+Shift+Tab change tab from a date field too: the field took them for its own
+    sections (day, month, year), so the tab holding it could not be left by keyboard.
     """
 
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if (
-            event.type() == QEvent.Type.KeyPress
-            and isinstance(obj, QDateTimeEdit)
-            and obj.calendarPopup()
-            and event.key() == Qt.Key.Key_Down  # type: ignore[attr-defined]
-            and event.modifiers() & Qt.KeyboardModifier.AltModifier  # type: ignore[attr-defined]
-        ):
+        if event.type() != QEvent.Type.KeyPress or not isinstance(obj, QDateTimeEdit):
+            return False
+        key, modifiers = event.key(), event.modifiers()  # type: ignore[attr-defined]
+        if obj.calendarPopup() and key == Qt.Key.Key_Down and modifiers & Qt.KeyboardModifier.AltModifier:
             open_calendar(obj)
             return True
+        if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab) and modifiers & Qt.KeyboardModifier.ControlModifier:
+            backwards = key == Qt.Key.Key_Backtab or bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+            return next_tab(obj, -1 if backwards else 1)
         return False
+
+
+def next_tab(widget: QWidget, step: int) -> bool:
+    """Show the next (or previous) tab of the nearest tab widget holding ``widget``, round the end."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QTabWidget):
+        parent = parent.parentWidget()
+    if parent is None or parent.count() < 2:
+        return False
+    parent.setCurrentIndex((parent.currentIndex() + step) % parent.count())
+    return True
 
 
 def open_calendar(edit: QDateTimeEdit) -> None:

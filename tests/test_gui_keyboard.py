@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QLocale, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import QApplication, QLineEdit
+from PySide6.QtWidgets import QApplication, QDateEdit, QLineEdit
 
 from core.model import Status
 from gui.dialogs.login import LoginDialog
@@ -218,3 +218,25 @@ def test_tab_never_stops_on_a_screen_page(qtbot, register, fake_prompts):
             qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
             landed.append(QApplication.focusWidget())
         assert not pages & set(landed), key
+
+
+def test_ctrl_tab_changes_tab_from_a_date_field(qtbot, gui_session):
+    """On the end-of-day summary the keyboard lands in the day field, and a date field took Ctrl+Tab
+    for itself (day, month, year): the other report tabs could not be reached from there."""
+    window = shown_window(qtbot, gui_session)
+    reports = window.show_screen("reports")
+    reports.tabs.setCurrentWidget(reports.day_tab)
+    day = reports.day_tab.day_edit
+    day.setFocus()
+    qtbot.waitUntil(day.hasFocus)
+    qtbot.keyClick(day, Qt.Key.Key_Tab, Qt.KeyboardModifier.ControlModifier)
+    assert reports.tabs.currentWidget() is reports.rollup_tab
+    reports.tabs.setCurrentWidget(reports.period_tab)
+    start = reports.period_tab.findChild(QDateEdit, "from")
+    start.setFocus()
+    qtbot.waitUntil(start.hasFocus)
+    before = start.date()
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(start, Qt.Key.Key_Backtab, shift_ctrl)
+    assert reports.tabs.currentWidget() is reports.rollup_tab, "Ctrl+Shift+Tab goes back, round the end"
+    assert start.date() == before, "the date itself is left alone"
