@@ -187,8 +187,9 @@ def child_window(db_path: str, repeat: int, start_only: bool = False) -> None:
             where, params = store._where(q, counting=True)
             bare.execute(f"SELECT COUNT(*) FROM dossiers d{where}", params).fetchone()
         where, params = store._where(q)
-        bare.execute(
-            f"SELECT * FROM dossiers d{where} ORDER BY d.received_at DESC, d.id DESC LIMIT 200", params
+        bare.execute(  # LIMIT bound as the store binds it: a literal 200 changes SQLite's plan
+            f"SELECT * FROM dossiers d{where} ORDER BY d.received_at DESC, d.id DESC LIMIT ? OFFSET ?",
+            [*params, 200, 0],
         ).fetchall()
 
     from core.store import QuickFilter
