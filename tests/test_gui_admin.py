@@ -166,3 +166,32 @@ def test_a_settings_error_shows_under_its_field(qtbot, register, fake_prompts):
     assert register.settings.smtp_host == before, "nothing saved"
     view.widgets["smtp_host"].setText("smtp.hanoi.gov.vn")
     assert view.save() and not error.isVisible()
+
+
+def test_every_setting_shows_its_whole_value_at_1366_px(qtbot, admin_session, register):
+    """The ward box took two of the three columns and left the third one ("Báo cáo và thư") a narrow
+    strip: the report recipient and its e-mail addresses showed only their last letters."""
+    from PySide6.QtWidgets import QLineEdit
+
+    register.update_settings(
+        register.user("quantri"),
+        smtp_host="mail.hanoi.gov.vn",
+        smtp_user="motcua.tayho",
+        scan_watch_dir=r"D:\MayQuet\HoSo",
+        backup_dir=r"E:\SaoLuu\MotCua",
+    )
+    window = MainWindow(admin_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 728 - 31)  # the available area under a Windows title bar
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.show_screen("settings")
+    view.load()
+    qtbot.wait(50)
+    cut = []
+    for name, widget in view.widgets.items():
+        if isinstance(widget, QLineEdit) and widget.text():
+            room = widget.contentsRect().width() - 8  # the frame's and the text's margins
+            if widget.fontMetrics().horizontalAdvance(widget.text()) > room:
+                cut.append(name)
+    assert cut == []

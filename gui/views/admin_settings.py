@@ -76,6 +76,10 @@ GROUPS = [
         ],
     ),
 ]
+# (row, column, rows, columns) of each group: the ward's long texts over the full width; intake and
+# scans one above the other on the left, reports and mail on the right. Three columns side by side
+# left the mail column a strip at 1366 px, its fields showing only their last letters.
+PLACES = [(0, 0, 1, 2), (1, 0, 1, 1), (2, 0, 1, 1), (1, 1, 2, 1)]
 CHOICES = {
     "receipt_paper": [("A4", "A4"), ("A5", "A5")],
     "default_period": [
@@ -117,10 +121,9 @@ class SettingsView(QWidget):
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)  # long labels above: fits 1366 px
             if title == "Báo cáo và thư":
                 self._mail_password_rows(form)
-            if i == 0:
-                grid.addWidget(box, 0, 0, 1, 2)  # ward details: long texts, full width
-            else:
-                grid.addWidget(box, 1, i - 1)
+            grid.addWidget(box, *PLACES[i])
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
         self.message = QLabel()
         self.message.setWordWrap(True)
         save = QPushButton(self.tr("Lưu thiết lập"))
@@ -244,7 +247,10 @@ class SettingsView(QWidget):
             combo.addItem("")
             combo.addItems(QPrinterInfo.availablePrinterNames())
             return combo
-        return QLineEdit()
+        edit = QLineEdit()
+        if name == "scan_watch_dir":  # a folder's path needs room: its long caption goes above it
+            edit.setMinimumWidth(240)
+        return edit
 
     def activated(self) -> None:
         self.load()
