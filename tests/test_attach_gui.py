@@ -166,3 +166,35 @@ def test_scans_dropped_on_the_intake_form_are_attached_when_it_is_saved(
     assert actions[:4] == ["intake", "attach", "attach", "print"], actions
     assert register.dossier(d.code).digitised_documents == (1, 2)
     assert view.scans.paths == [] and "khi lưu hồ sơ" in view.scans.label.text()
+
+
+def test_a_dossier_without_scans_gives_the_room_to_its_details(
+    qtbot, gui_session, clerk, fake_prompts, tmp_path
+):
+    """An empty thumbnail strip took 175 px under every dossier without scans, squeezing its
+    details (name, ID, procedure, history) into a few lines at 1366x768."""
+    from gui.main_window import MainWindow
+
+    register = gui_session.register
+    bare = register.intake(make_form(), clerk)
+    scanned = register.intake(make_form(applicant="Lê Văn Bảy"), clerk)
+    _files(tmp_path)
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 728 - 31)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.show_screen("dossiers")
+    view.open_code(scanned.code)
+    fake_prompts.paths = [str(tmp_path / "to-khai.pdf")]
+    view.attachments.pick_files()
+    qtbot.wait(20)
+    assert view.attachments.thumbs.isVisible() and view.attachments.thumbs.count() == 1
+    with_scans = view.detail.height()
+    view.open_code(bare.code)
+    qtbot.wait(20)
+    assert not view.attachments.thumbs.isVisible()
+    assert view.detail.height() >= with_scans + 150
+    view.open_code(scanned.code)  # and back: the strip shows again
+    qtbot.wait(20)
+    assert view.attachments.thumbs.isVisible()

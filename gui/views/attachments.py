@@ -98,6 +98,7 @@ class AttachmentsPanel(QWidget):
     def set_dossier(self, d: Dossier | None) -> None:
         self.dossier = d
         self.thumbs.clear()
+        self.thumbs.hide()  # shown with the first scan: empty, it took the dossier's details' room
         self.target.clear()
         self.items = []
         enabled = d is not None
@@ -135,6 +136,7 @@ class AttachmentsPanel(QWidget):
             item = QListWidgetItem(self._icon(a), f"{a.target_label}\n{a.file_name}\n{human_size(a.size)}")
             item.setToolTip(f"{a.file_name} · {a.pages} trang · SHA-256 {a.sha256[:16]}…")
             self.thumbs.addItem(item)
+        self.thumbs.setVisible(bool(self.items))
 
     def _icon(self, a: Attachment) -> QIcon:
         if a.sha256 not in self._thumbs:
