@@ -113,3 +113,22 @@ def test_chart_count_axis_shows_its_numbers(qtbot, gui_session, clerk, clock):
     rate_labels = _ink(image, right + 7, right + 40, top, bottom)  # "100,0%" ... drawn already
     assert rate_labels > 0
     assert count_labels > 20, count_labels
+
+
+def test_today_fits_the_window_at_1366x768_without_scrolling(qtbot, gui_session, clerk):
+    """The Today page scrolled by a few pixels at 1366x768 with a taskbar: the page is sized by
+    what its parts ask for, and the difficulties list (which scrolls anyway) asked for 190 px."""
+    reg = gui_session.register
+    reg.intake(make_form(), clerk)
+    reg.add_difficulty(clerk, "Máy in tại quầy 2 hỏng, in phiếu hẹn chậm.")
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 728 - 31)  # the available area under a Windows title bar
+    window.show()
+    qtbot.waitExposed(window)
+    today = window.show_screen("today")
+    qtbot.waitUntil(lambda: today.indicators.result is not None, timeout=10_000)
+    qtbot.wait(50)
+    page = window.page_of["today"]
+    assert page.verticalScrollBar().maximum() == 0
+    assert today.chart_view.height() >= 300, "the chart keeps its room"

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -109,6 +110,12 @@ class TodayView(QWidget):
         self.difficulties.setObjectName("difficulties")
         self.difficulties.setWordWrap(True)
         self.difficulties.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # the list scrolls: it takes the room left and asks for none (the page is sized by what its
+        # parts ask for, and the list's wish made Today scroll at 1366x768)
+        self.difficulties.setMinimumHeight(90)
+        policy = self.difficulties.sizePolicy()
+        policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+        self.difficulties.setSizePolicy(policy)
         notes = QGroupBox(self.tr("Vướng mắc trong ngày (F8 để ghi thêm)"))
         self.summary_button = QPushButton(self.tr("Tổng hợp cuối ngày, gửi thư…"))
         self.summary_button.setObjectName("day-summary")
