@@ -53,3 +53,30 @@ def test_tab_leaves_the_indicators_table(qtbot, gui_session, clerk):
     qtbot.waitUntil(table.hasFocus)
     qtbot.keyClick(table, Qt.Key.Key_Tab)
     assert QApplication.focusWidget() is not table
+
+
+def test_each_indicator_name_is_shown_whole(qtbot, gui_session, clerk):
+    """At 1366 px "Phí, lệ phí thanh toán trực …" and "Hồ sơ trả kết quả được đánh …" were cut;
+    a name too long for its column now takes two lines."""
+    from PySide6.QtCore import QRect, Qt
+
+    from gui.main_window import MainWindow
+
+    gui_session.register.intake(make_form(), clerk)
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 728 - 31)
+    window.show()
+    qtbot.waitExposed(window)
+    today = window.show_screen("today")
+    table = today.indicators.table
+    qtbot.waitUntil(lambda: table.rowCount() == 8, timeout=10_000)
+    qtbot.wait(50)
+    width = table.columnWidth(0) - 6  # the cell's own margins
+    metrics = table.fontMetrics()
+    assert any(metrics.horizontalAdvance(table.item(r, 0).text()) > width for r in range(8)), "the case"
+    for row in range(8):
+        text = table.item(row, 0).text()
+        needed = metrics.boundingRect(QRect(0, 0, width, 1000), Qt.TextFlag.TextWordWrap, text).height()
+        assert table.rowHeight(row) >= needed, text
+    assert table.height() >= sum(table.rowHeight(r) for r in range(8)), "every row in sight"

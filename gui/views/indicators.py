@@ -41,6 +41,10 @@ class IndicatorsBox(QGroupBox):
         self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.table.verticalHeader().setDefaultSectionSize(22)
+        # a name too long for its column takes two lines rather than end in "…" (at 1366 px two did)
+        self.table.setWordWrap(True)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.table.horizontalHeader().sectionResized.connect(lambda *_a: self._fit_rows())
         self.period_label = QLabel()
         self.period_label.setWordWrap(True)
         self.period_label.setStyleSheet("color:#555")
@@ -60,6 +64,14 @@ class IndicatorsBox(QGroupBox):
 
         Task(self, work).success(self.show_result).run_in_background()
 
+    def _fit_rows(self) -> None:
+        """Each row as tall as its wrapped name, and the table as tall as its rows (no scrolling)."""
+        table = self.table
+        table.resizeRowsToContents()
+        for row in range(table.rowCount()):
+            table.setRowHeight(row, max(22, table.rowHeight(row)))
+        table.setFixedHeight(sum(table.rowHeight(r) for r in range(table.rowCount())) + 4)
+
     def show_result(self, result: indicators_mod.Indicators) -> None:
         self.result = result
         self.table.setRowCount(len(result.items))
@@ -75,7 +87,7 @@ class IndicatorsBox(QGroupBox):
                 cell.setToolTip(tip)
             self.table.setItem(row, 0, label)
             self.table.setItem(row, 1, value)
-        self.table.setFixedHeight(22 * len(result.items) + 4)
+        self._fit_rows()
         self.period_label.setText(
             self.tr("{period}. Di chuột lên một chỉ số để xem cách tính.").format(period=result.period.label)
         )

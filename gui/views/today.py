@@ -112,7 +112,7 @@ class TodayView(QWidget):
         self.difficulties.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         # the list scrolls: it takes the room left and asks for none (the page is sized by what its
         # parts ask for, and the list's wish made Today scroll at 1366x768)
-        self.difficulties.setMinimumHeight(90)
+        self.difficulties.setMinimumHeight(60)
         policy = self.difficulties.sizePolicy()
         policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
         self.difficulties.setSizePolicy(policy)
