@@ -80,3 +80,28 @@ def test_each_indicator_name_is_shown_whole(qtbot, gui_session, clerk):
         needed = metrics.boundingRect(QRect(0, 0, width, 1000), Qt.TextFlag.TextWordWrap, text).height()
         assert table.rowHeight(row) >= needed, text
     assert table.height() >= sum(table.rowHeight(r) for r in range(8)), "every row in sight"
+
+
+def test_an_indicators_definition_by_keyboard(qtbot, gui_session, clerk):
+    """How each figure is computed was only in a tooltip under the mouse ("Di chuột lên…"); the
+    arrow keys on the table now show it too."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QToolTip
+
+    gui_session.register.intake(make_form(), clerk)
+    view = TodayView(gui_session)
+    qtbot.addWidget(view)
+    with qtbot.waitActive(view):
+        view.show()
+        view.activateWindow()
+    box = view.indicators
+    qtbot.waitUntil(lambda: box.table.rowCount() == 8, timeout=10_000)
+    box.table.setFocus()
+    qtbot.waitUntil(box.table.hasFocus)
+    qtbot.keyClick(box.table, Qt.Key.Key_Down)
+    qtbot.keyClick(box.table, Qt.Key.Key_Down)
+    row = box.table.currentRow()
+    assert row >= 1
+    qtbot.waitUntil(QToolTip.isVisible, timeout=3000)
+    assert box.result.items[row].definition in QToolTip.text()
+    assert "phím mũi tên" in box.period_label.text()

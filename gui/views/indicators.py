@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QTableWidget,
     QTableWidgetItem,
+    QToolTip,
     QVBoxLayout,
 )
 
@@ -45,6 +46,7 @@ class IndicatorsBox(QGroupBox):
         self.table.setWordWrap(True)
         self.table.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.table.horizontalHeader().sectionResized.connect(lambda *_a: self._fit_rows())
+        self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._explain(row))
         self.period_label = QLabel()
         self.period_label.setWordWrap(True)
         self.period_label.setStyleSheet("color:#555")
@@ -63,6 +65,15 @@ class IndicatorsBox(QGroupBox):
             return indicators_mod.compute(register, period)
 
         Task(self, work).success(self.show_result).run_in_background()
+
+    def _explain(self, row: int) -> None:
+        """The arrow keys show a figure's definition, as the mouse does (its tooltip)."""
+        item = self.table.item(row, 0)
+        if item is None or not self.table.hasFocus():
+            return
+        rect = self.table.visualItemRect(item)
+        where = self.table.viewport().mapToGlobal(rect.bottomLeft())
+        QToolTip.showText(where, item.toolTip(), self.table, rect)
 
     def _fit_rows(self) -> None:
         """Each row as tall as its wrapped name, and the table as tall as its rows (no scrolling)."""
@@ -89,5 +100,7 @@ class IndicatorsBox(QGroupBox):
             self.table.setItem(row, 1, value)
         self._fit_rows()
         self.period_label.setText(
-            self.tr("{period}. Di chuột lên một chỉ số để xem cách tính.").format(period=result.period.label)
+            self.tr(
+                "{period}. Di chuột lên một chỉ số, hoặc chọn nó bằng phím mũi tên, để xem cách tính."
+            ).format(period=result.period.label)
         )
