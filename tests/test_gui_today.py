@@ -132,3 +132,20 @@ def test_today_fits_the_window_at_1366x768_without_scrolling(qtbot, gui_session,
     page = window.page_of["today"]
     assert page.verticalScrollBar().maximum() == 0
     assert today.chart_view.height() >= 300, "the chart keeps its room"
+
+
+def test_tab_goes_from_the_tiles_to_the_difficulties(qtbot, gui_session):
+    """The chart took a Tab stop with nothing to show it (and nothing to do there by keyboard)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QApplication
+
+    view = TodayView(gui_session)
+    qtbot.addWidget(view)
+    with qtbot.waitActive(view):
+        view.show()
+        view.activateWindow()
+    last = view.tiles["awaiting_supplement"]
+    last.setFocus()
+    qtbot.waitUntil(last.hasFocus)
+    qtbot.keyClick(last, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is view.difficulties

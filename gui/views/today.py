@@ -106,6 +106,7 @@ class TodayView(QWidget):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(300)
+        self.chart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do there by keyboard
         self.difficulties = QListWidget()
         self.difficulties.setObjectName("difficulties")
         self.difficulties.setWordWrap(True)
