@@ -333,7 +333,7 @@ class MainWindow(QMainWindow):
             return False
         self.previous_login = self.session.user.login
         self.session.logout()
-        self.lock_label.setText(self.tr("MotCua đã khoá. Người tiếp theo đăng nhập để làm việc."))
+        self.lock_label.setText(self.tr("MotCua đã khóa. Người tiếp theo đăng nhập để làm việc."))
         self.pages.setCurrentWidget(self.lock_panel)
         self.unlock_button.setFocus()
         return True
@@ -362,7 +362,7 @@ class MainWindow(QMainWindow):
         if self.session.logged_in:
             user = self.session.user
             self.user_label.setText(
-                self.tr("Người dùng: {name} ({role})  ·  Ctrl+L: khoá, đổi người").format(
+                self.tr("Người dùng: {name} ({role})  ·  Ctrl+L: khóa, đổi người").format(
                     name=user.full_name, role=user.role.label
                 )
             )

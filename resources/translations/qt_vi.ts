@@ -25,7 +25,7 @@
     </message>
     <message>
         <source>Delete</source>
-        <translation>Xoá</translation>
+        <translation>Xóa</translation>
     </message>
     <message>
         <source>Select All</source>
@@ -60,7 +60,7 @@
     </message>
     <message>
         <source>Delete</source>
-        <translation>Xoá</translation>
+        <translation>Xóa</translation>
     </message>
     <message>
         <source>Select All</source>
@@ -97,7 +97,7 @@
     </message>
     <message>
         <source>Cancel</source>
-        <translation>Huỷ</translation>
+        <translation>Hủy</translation>
     </message>
     <message>
         <source>&amp;Yes</source>
@@ -378,11 +378,11 @@
     </message>
     <message>
         <source>&amp;Delete</source>
-        <translation>&amp;Xoá</translation>
+        <translation>&amp;Xóa</translation>
     </message>
     <message>
         <source>Delete</source>
-        <translation>Xoá</translation>
+        <translation>Xóa</translation>
     </message>
     <message>
         <source>Remove</source>
@@ -428,17 +428,17 @@ Ghi đè lên tệp đó?</translation>
     </message>
     <message>
         <source>Are you sure you want to delete '%1'?</source>
-        <translation>Có chắc muốn xoá “%1”?</translation>
+        <translation>Có chắc muốn xóa “%1”?</translation>
     </message>
     <message>
         <source>'%1' is write protected.
 Do you want to delete it anyway?</source>
         <translation>“%1” đang được bảo vệ chống ghi.
-Vẫn xoá?</translation>
+Vẫn xóa?</translation>
     </message>
     <message>
         <source>Could not delete directory.</source>
-        <translation>Không xoá được thư mục.</translation>
+        <translation>Không xóa được thư mục.</translation>
     </message>
     <message>
         <source>%1
@@ -599,11 +599,11 @@ Hãy kiểm tra lại tên tệp.</translation>
     </message>
     <message>
         <source>&amp;Options &gt;&gt;</source>
-        <translation>&amp;Tuỳ chọn &gt;&gt;</translation>
+        <translation>&amp;Tùy chọn &gt;&gt;</translation>
     </message>
     <message>
         <source>&amp;Options &lt;&lt;</source>
-        <translation>&amp;Tuỳ chọn &lt;&lt;</translation>
+        <translation>&amp;Tùy chọn &lt;&lt;</translation>
     </message>
     <message>
         <source>Print to File (PDF)</source>
@@ -662,7 +662,7 @@ Hãy kiểm tra lại tên tệp.</translation>
     </message>
     <message>
         <source>Custom</source>
-        <translation>Tuỳ chọn</translation>
+        <translation>Tùy chọn</translation>
     </message>
 </context>
 <context>
