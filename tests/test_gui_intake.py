@@ -133,3 +133,19 @@ def test_a_long_document_name_is_shown_whole_in_the_checklist(qtbot, gui_session
         assert docs.visualItemRect(docs.item(row)).right() <= width, docs.item(row).text()
     rect = docs.visualItemRect(docs.item(longest))
     assert rect.height() >= 2 * docs.fontMetrics().height(), "wrapped on two lines, not clipped"
+
+
+def test_alt_t_goes_to_the_documents_checklist(qtbot, gui_session):
+    """From the phone field the checklist was eight Tabs away (email, address, channel, copies, fee,
+    payment, post, note); Alt+T goes there, as the box's title says."""
+    from PySide6.QtWidgets import QApplication
+
+    view = make_view(qtbot, gui_session)
+    view.set_procedure(gui_session.register.procedure("1.001193"))
+    view.phone.edit.setFocus()
+    qtbot.waitUntil(view.phone.edit.hasFocus)
+    qtbot.keyClick(view.phone.edit, Qt.Key.Key_T, Qt.KeyboardModifier.AltModifier)
+    assert QApplication.focusWidget() is view.documents
+    assert "Alt+T" in view.documents_box.title().replace("&", "")
+    qtbot.keyClick(view.documents, Qt.Key.Key_Space)  # the first document, unticked
+    assert view.documents.item(0).checkState() == Qt.CheckState.Unchecked

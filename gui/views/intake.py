@@ -143,6 +143,8 @@ class IntakeView(QWidget):
             QShortcut(QKeySequence(keys), self, lambda: self.save(print_receipt=True))
         QShortcut(QKeySequence("Ctrl+S"), self, lambda: self.save(print_receipt=False))
         QShortcut(QKeySequence("Ctrl+R"), self, self.new_dossier)
+        # the checklist from anywhere in the form: it was eight Tabs after the phone number
+        QShortcut(QKeySequence("Alt+T"), self, self._go_to_documents)
         self.timer = QTimer(self)
         self.timer.timeout.connect(self.update_due)
         self.timer.start(30_000)  # the appointment moves at the cut-off hour: keep it live
@@ -180,7 +182,8 @@ class IntakeView(QWidget):
         left.addRow("", self.by_post)
         left.addRow(self.tr("Ghi chú"), self.note)
 
-        docs = QGroupBox(self.tr("Thành phần hồ sơ đã nhận (Space để đánh dấu)"))
+        docs = QGroupBox(self.tr("Thành phần hồ sơ đã nhận (Alt+T để đến, Space để đánh dấu)"))
+        self.documents_box = docs
         QVBoxLayout(docs).addWidget(self.documents)
         self.scans = IntakeScans(self)  # scans dropped before saving (gui/views/attachments.py)
         docs.layout().addWidget(self.scans.label)
@@ -235,6 +238,11 @@ class IntakeView(QWidget):
         ]
         for a, b in zip(order, order[1:], strict=False):
             QWidget.setTabOrder(a, b)
+
+    def _go_to_documents(self) -> None:
+        self.documents.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        if self.documents.currentRow() < 0 and self.documents.count():
+            self.documents.setCurrentRow(0)
 
     def focus_first(self) -> None:
         self.procedure_edit.setFocus()
