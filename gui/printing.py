@@ -102,6 +102,7 @@ class PrintService:
         self.preview = False  # the clerk's choice: preview before printing
         self.printed: list[str] = []  # titles of what went out, newest last
         self.last_failed = False  # the last print_form did not reach the printer
+        self.last_pdf: Path | None = None  # ... and where its PDF was saved instead, if it was
 
     def printer(self) -> QPrinter:
         printer = QPrinter(QPrinter.PrinterMode.HighResolution)
@@ -151,6 +152,7 @@ class PrintService:
         rendered in a transaction that is rolled back, and recorded after its Print button printed.
         """
         self.last_failed = False
+        self.last_pdf = None
         store = self.session.register.store
         with tempfile.TemporaryDirectory(prefix="motcua-print-") as folder:
             path = Path(folder) / "form.pdf"
@@ -205,6 +207,8 @@ class PrintService:
         except OSError as exc:
             reason = exc.strerror or str(exc)
             prompts().error(parent, _tr("Không ghi được tệp “{p}”: {e}").format(p=name, e=reason))
+            return
+        self.last_pdf = Path(name)
 
 
 def _tr(text: str) -> str:

@@ -151,3 +151,29 @@ def test_a_possible_duplicate_is_named_before_saving_and_the_clerk_decides(qtbot
     fill_applicant(view)
     assert view.save(print_receipt=False) is not None
     assert len(fake_prompts.confirms) == asked
+
+
+def test_after_a_failed_print_the_form_names_the_pdf_saved_instead(
+    qtbot, gui_session, fake_prompts, tmp_path
+):
+    """The line under the form said only "Chưa in giấy tiếp nhận" after the receipt had been saved
+    as a PDF: the clerk had to remember where it went to print it elsewhere."""
+    gui_session.printing.output_pdf = tmp_path / "no-such-folder" / "printed.pdf"  # begin() fails
+    offered = tmp_path / "Giấy tiếp nhận.pdf"
+    fake_prompts.paths = [str(offered)]
+    view = make_view(qtbot, gui_session)
+    type_text(view.procedure_edit, "khai sinh")
+    qtbot.keyClick(view.procedure_edit, Qt.Key.Key_Return)
+    fill_applicant(view)
+    assert view.save(print_receipt=True) is not None
+    assert offered.exists()
+    text = view.last_label.text()
+    assert "Chưa in giấy tiếp nhận" in text and "đã lưu thành tệp PDF" in text and str(offered) in text
+    fake_prompts.confirm_answer = False  # the next one: the PDF declined, nothing named
+    type_text(view.procedure_edit, "khai sinh")
+    qtbot.keyClick(view.procedure_edit, Qt.Key.Key_Return)
+    fill_applicant(view)
+    fake_prompts.confirm_answer = True
+    fake_prompts.paths = []  # the file dialog cancelled
+    assert view.save(print_receipt=True) is not None
+    assert "Chưa in giấy tiếp nhận" in view.last_label.text() and "PDF" not in view.last_label.text()

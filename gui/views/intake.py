@@ -7,6 +7,8 @@ as the clerk types; the due moment comes from the register's calendar.
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
@@ -445,6 +447,10 @@ class IntakeView(QWidget):
         self.reprint_button.setEnabled(True)
         if print_receipt and not self.print_receipt(dossier.code) and self.session.printing.last_failed:
             not_printed = self.tr("<b>Chưa in giấy tiếp nhận</b> (máy in không in được).")
+            if self.session.printing.last_pdf is not None:
+                not_printed += " " + self.tr("Giấy tiếp nhận đã lưu thành tệp PDF: {path}").format(
+                    path=html.escape(str(self.session.printing.last_pdf))
+                )
             self.last_label.setText(f"{self.last_label.text()} {not_printed}")
         self.session.notify()
         self.reset()
