@@ -1,10 +1,12 @@
 """Where a signed report's PDF is kept until it is sent, and reading its embedded snapshot back.
 
 A signature cannot be made again without the vice-chair's token, so the signed PDF is kept as
-made: beside the database, in ``<db stem>.ky-so/`` (next to the file the backups copy; the
-PostgreSQL backend has no file, so the data folder's ``ky-so/``). The register keeps what says
-which file is genuine: the report's fingerprint, and the audit entry ``sign_digital`` with the
-PDF's SHA-256; a file whose embedded fingerprint is not the report's is never attached.
+made: beside the database, in ``<db stem>.ky-so/`` (the PostgreSQL backend has no file, so the
+data folder's ``ky-so/``). The name is ``core.attachments.signed_pdfs``'s, shared with the SQLite
+backups, which carry each signed PDF into ``<backup folder>/tep/`` and bring it back on restore
+(``core.attachments.backup_files``). The register keeps what says which file is genuine: the
+report's fingerprint, and the audit entry ``sign_digital`` with the PDF's SHA-256; a file whose
+embedded fingerprint is not the report's is never attached.
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ import json
 from pathlib import Path
 from typing import Any
 
+from core.attachments.signed_pdfs import signed_dir_for, signed_pdf_path
 from core.errors import MotCuaError
 from core.filesafety import write_whole
-from core.paths import data_dir
 from core.reporting import Report
 from reports.signing.pdf import SNAPSHOT_FILE
 
@@ -25,15 +27,11 @@ MAX_PDF_BYTES = 20_000_000  # a report PDF is ~150 KB; anything this large is no
 
 
 def signed_dir(register) -> Path:
-    path = getattr(register.store, "path", None)
-    if path:
-        path = Path(path)
-        return path.with_name(path.stem + ".ky-so")
-    return data_dir() / "ky-so"
+    return signed_dir_for(getattr(register.store, "path", None))
 
 
 def signed_path(register, report: Report) -> Path:
-    return signed_dir(register) / f"bao-cao-{report.id}-v{report.version}.pdf"
+    return signed_pdf_path(getattr(register.store, "path", None), report.id, report.version)
 
 
 def save_signed(register, report: Report, data: bytes) -> Path:

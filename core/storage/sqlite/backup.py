@@ -262,8 +262,8 @@ def backup_now(
     folder can't be written, the disk is full, or the copy does not pass ``integrity_check``;
     ``DamagedDatabaseError`` when that is because the register itself is damaged; and
     ``FilesNotBackedUp`` (whose sentence starts "Đã sao lưu cơ sở dữ liệu") when the database is
-    backed up but some scans are not. No message says "dữ liệu vừa nhập chưa được lưu": a backup
-    saves nothing typed.
+    backed up but some scans or signed report PDFs are not. No message says "dữ liệu vừa nhập
+    chưa được lưu": a backup saves nothing typed.
     """
     db_path = Path(db_path)
     if not db_path.exists():
@@ -307,15 +307,17 @@ def backup_now(
 
 
 def _copy_scans(db_path: Path, target: Path) -> None:
-    """The scans the new backup names travel with it (``core.attachments``). Any failure here
-    comes after the database copy is safely in place, so it is said as such."""
+    """The scans and signed report PDFs the new backup names travel with it
+    (``core.attachments.backup_files``). Any failure here comes after the database copy is
+    safely in place, so it is said as such."""
     try:
         copy_files_to_backup(db_path, target)
     except FilesNotBackedUp:
         raise
     except (sqlite3.Error, OSError, MotCuaError) as exc:
         raise FilesNotBackedUp(
-            f"Đã sao lưu cơ sở dữ liệu vào {target.name}, nhưng chưa chép được các tệp đính kèm vào "
+            f"Đã sao lưu cơ sở dữ liệu vào {target.name}, nhưng chưa chép được các tệp đính kèm và "
+            "tệp PDF đã ký số vào "
             f"{backup_files_dir(target)}: {failure_reason(exc).rstrip('.')}. Hãy sao lưu lại."
         ) from exc
 
@@ -452,9 +454,9 @@ def backups_to_delete(backups: list[BackupInfo]) -> list[BackupInfo]:
 
 
 def prune(dest_dir: str | Path) -> list[Path]:
-    """Delete backups retention no longer keeps, and the scans only they named; returns what was
-    deleted (backups only). The scans' folder is shared by both kinds: a scan stays while any
-    remaining backup, daily or manual, names it."""
+    """Delete backups retention no longer keeps, and the files (scans, signed PDFs) only they
+    named; returns what was deleted (backups only). The files' folder is shared by both kinds: a
+    file stays while any remaining backup, daily or manual, names it."""
     removed = []
     for info in backups_to_delete(list_backups(dest_dir)):
         with contextlib.suppress(OSError):

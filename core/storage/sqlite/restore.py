@@ -117,6 +117,8 @@ def restore(backup_file: str | Path, db_path: str | Path) -> Path | None:
         raise DatabaseError(
             f"Khôi phục không thành công ({reason}); cơ sở dữ liệu hiện tại không bị thay đổi."
         ) from exc
-    for problem in restore_files_from_backup(backup_file, db_path):  # the scans come back too
-        logging.getLogger(__name__).warning("%s", problem)  # and ``audit verify`` names them
+    # the scans and the signed report PDFs come back too; one the backup folder lacks is logged
+    # (``audit verify`` names a missing scan; a report sent again goes without a missing PDF)
+    for problem in restore_files_from_backup(backup_file, db_path):
+        logging.getLogger(__name__).warning("%s", problem)
     return aside
