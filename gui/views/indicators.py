@@ -100,7 +100,7 @@ class IndicatorsBox(QGroupBox):
             self.table.setItem(row, 1, value)
         self._fit_rows()
         self.period_label.setText(
-            self.tr(
-                "{period}. Di chuột lên một chỉ số, hoặc chọn nó bằng phím mũi tên, để xem cách tính."
-            ).format(period=result.period.label)
+            self.tr("{period}. Cách tính: di chuột lên chỉ số hoặc dùng phím mũi tên.").format(
+                period=result.period.label
+            )
         )
