@@ -37,6 +37,11 @@ class SqlStore:
     NO_INDEX = ""  # prefix that keeps an expression off an index ("+" on SQLite)
     NO_FLATTEN = ""  # keeps a sub-query from being merged into its outer query
 
+    def unindexed_text(self, expr: str) -> str:
+        """``expr`` (a text column) in a form no index serves: SQLite's ``+``; PostgreSQL has no
+        such prefix and would otherwise answer MAX() by walking another index (``|| ''``)."""
+        return f"{self.NO_INDEX}{expr}" if self.NO_INDEX else f"({expr} || '')"
+
     # --- primitives (each backend) ----------------------------------------------------------
     def _rows(self, sql: str, params: Sequence | dict = ()) -> list[dict]:
         raise NotImplementedError

@@ -215,7 +215,8 @@ class DossierQueryMixin:
     def _code_range_edge(self, prefix: str, newest: bool) -> str | None:
         """The latest (or earliest) moment of receipt among the codes starting with ``prefix``,
         read from the (code, received_at) index alone (``+`` keeps SQLite off the received_at
-        index, which would walk the sort order to the first match: the slow case itself).
+        index, which would walk the sort order to the first match: the slow case itself; so
+        would PostgreSQL, 360 ms for an old year of a million dossiers, 4-28 ms this way).
 
         ``None`` when the first dossier of the sort order matches already (the walk starts on a
         match; and the agency prefix every code shares would cost a scan of the whole index).
@@ -225,9 +226,9 @@ class DossierQueryMixin:
         )
         if first is None or first.startswith(prefix):
             return None
-        which = "MAX" if newest else "MIN"
+        moment = f"{'MAX' if newest else 'MIN'}({self.unindexed_text('received_at')})"
         return self._scalar(
-            f"SELECT {which}({self.NO_INDEX}received_at) FROM dossiers WHERE code >= ? AND code < ?",
+            f"SELECT {moment} FROM dossiers WHERE code >= ? AND code < ?",
             [prefix, prefix + "\uffff"],
         )
 
