@@ -24,6 +24,7 @@ from core.attachments.backup_files import FilesNotBackedUp, prune_backup_files
 from core.attachments.blobs import FileBlobStore
 from core.attachments.signed_pdfs import signed_dir_for, signed_pdf_path
 from core.backup import backup_now, list_backups, restore
+from core.logsetup import scrub
 from core.register import Register
 from reports.dispatch import send_report
 from reports.signing.keys import Pkcs12Source
@@ -137,9 +138,10 @@ def test_a_restore_names_a_signed_pdf_the_backup_folder_lacks(
     shutil.rmtree(signed_dir_for(db_path))
     with caplog.at_level(logging.WARNING):
         restore(made, db_path)
-    said = [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING]
+    # as the log file writes it: its filter of personal data reads "số 3" as an address
+    said = [scrub(r.getMessage()) for r in caplog.records if r.levelno == logging.WARNING]
     assert any(
-        f"không có tệp PDF đã ký số {done.path.name} của báo cáo" in s  # the log may blank "số 3"
+        f"không có {done.path.name}, tệp PDF đã ký số của báo cáo" in s
         and "gửi lại báo cáo này sẽ không kèm tệp PDF đã ký" in s
         for s in said
     ), said

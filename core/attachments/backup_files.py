@@ -179,8 +179,9 @@ def restore_files_from_backup(backup_file: str | Path, db_path: str | Path) -> l
 def _restore_signed(pdf: SignedPdf, kept: FileBlobStore, db_path: str | Path) -> list[str]:
     """Put one signed PDF back under its name, unless it is already there, byte for byte.
 
-    The messages name the file as well as the report: the log's filter of personal data reads
-    "số 3" and "bản 1" as an address (``core.logsetup``), while ``bao-cao-3-v1.pdf`` survives it."""
+    The messages name the file first, then the report: the log's filter of personal data reads
+    "số 3" and "bản 1" (even "số bao-cao-3-v1.pdf") as an address (``core.logsetup``), while the
+    file name on its own survives it."""
     target = pdf.path(db_path)
     with contextlib.suppress(OSError):
         if target.is_file() and _sha256_of(target) == pdf.sha256:
@@ -189,7 +190,7 @@ def _restore_signed(pdf: SignedPdf, kept: FileBlobStore, db_path: str | Path) ->
     if state != "ok":
         said = "không có" if state == "missing" else "có bản bị sửa (không khớp mã SHA-256) của"
         return [
-            f"Thư mục sao lưu {kept.root} {said} tệp PDF đã ký số {target.name} của {pdf.label} "
+            f"Thư mục sao lưu {kept.root} {said} {target.name}, tệp PDF đã ký số của {pdf.label} "
             f"(mã {pdf.sha256[:12]}…): gửi lại báo cáo này sẽ không kèm tệp PDF đã ký."
         ]
     data = kept.read(pdf.sha256)
@@ -200,8 +201,8 @@ def _restore_signed(pdf: SignedPdf, kept: FileBlobStore, db_path: str | Path) ->
             target.replace(aside)
         except OSError as exc:
             raise MotCuaError(
-                f"Không khôi phục được tệp PDF đã ký số của {pdf.label}: không đổi tên được tệp khác "
-                f"đang có ở {target} ({os_reason(exc)})."
+                f"Không khôi phục được {target.name}, tệp PDF đã ký số của {pdf.label}: không đổi tên "
+                f"được tệp khác đang có ở {target} ({os_reason(exc)})."
             ) from None
         said.append(
             f"Tệp {target.name} có sẵn khác với tệp PDF đã ký số của {pdf.label} trong sổ vừa khôi "
