@@ -106,6 +106,9 @@ class TodayView(QWidget):
         self.chart_view = QChartView(self.chart)
         self.chart_view.setRenderHint(QPainter.RenderHint.Antialiasing)
         self.chart_view.setMinimumHeight(300)
+        chart_policy = self.chart_view.sizePolicy()  # it too takes the room left and asks for none
+        chart_policy.setVerticalPolicy(QSizePolicy.Policy.Ignored)
+        self.chart_view.setSizePolicy(chart_policy)
         self.chart_view.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # nothing to do there by keyboard
         self.difficulties = QListWidget()
         self.difficulties.setObjectName("difficulties")
