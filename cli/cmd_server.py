@@ -34,6 +34,7 @@ def _server(ctx: CliContext):
 
 
 def cmd_migrate(ctx: CliContext, args: argparse.Namespace) -> int:
+    from core.audit_state import CLI, channel_context
     from core.storage.sqlite import SqliteStore
     from core.storage.transfer import move
 
@@ -48,6 +49,7 @@ def cmd_migrate(ctx: CliContext, args: argparse.Namespace) -> int:
                 raise MotCuaError(f"Không thấy tệp {name}.")
             sources.append((name, SqliteStore.open(name, readonly=True)))
         target = open_store(args.to)
+        target.audit_context = channel_context(CLI)  # the move's own entries say how it came in
         try:
             print(move(sources, target).summary())
         finally:

@@ -65,6 +65,10 @@ class AttachmentMixin:
             "FROM attachments a JOIN dossiers d ON d.id = a.dossier_id ORDER BY a.id"
         )
 
+    def attachment_rows(self) -> list[dict]:
+        """Every row whole, in id order (``motcua migrate`` copies them to the server)."""
+        return self._rows("SELECT * FROM attachments ORDER BY id")
+
     def attachment_hashes(self) -> set[str]:
         return {r["sha256"] for r in self._rows("SELECT DISTINCT sha256 FROM attachments")}
 
