@@ -40,9 +40,10 @@ from gui.views.detail import detail_html
 from gui.widgets import heading
 
 # The typing pause before the table is asked again. The aim is a keystroke answered within
-# 100 ms; on 100,000 dossiers a search costs 10-70 ms (bench/bench_gui.py), so the pause gets
-# the rest. Shorter would re-query on every key of a fast typist for nothing.
-SEARCH_DELAY_MS = 40
+# 100 ms; on a million dossiers the first page costs 15-65 ms whatever was typed (bench/bench_gui.py:
+# the count comes later, off the GUI thread), so the pause gets the rest. Shorter would re-query
+# on every key of a fast typist (about 120 ms between keys) for nothing.
+SEARCH_DELAY_MS = 25
 # The full count of a search waits for this pause in the typing, then runs off the GUI thread.
 COUNT_DELAY_MS = 300
 QUICK = [
