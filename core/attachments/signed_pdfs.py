@@ -7,8 +7,10 @@ core/ never imports reports/, so the name is defined here and nowhere else:
 
 - SQLite register: beside the database, ``<db stem>.ky-so/bao-cao-<id>-v<version>.pdf`` (the
   register ``motcua.sqlite3`` keeps them in ``motcua.ky-so/``);
-- PostgreSQL register: the server has no file to put them beside, so they go in the data folder's
-  ``ky-so/`` on the PC where the vice-chair signed (``pg_dump`` does not hold them: docs/server.md).
+- PostgreSQL register: in the database, ``attachment_blobs`` under the PDF's SHA-256, so every
+  counter PC can send it and ``pg_dump`` holds it; a copy in the data folder's ``ky-so/`` on the
+  PC where the vice-chair signed. Nothing deletes rows of ``attachment_blobs``: a sweep added
+  there one day must keep the hashes ``signed_pdfs`` names as well as the scans'.
 
 The register says which files it has and what their bytes must be. Each ``sign_digital`` audit
 entry (entity ``report``, key = the report's id) records ``pdf_sha256``, and the ``reports`` table
@@ -21,6 +23,7 @@ import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from core.paths import data_dir
 
@@ -84,3 +87,17 @@ def signed_pdfs(conn) -> list[SignedPdf]:
         if isinstance(digest, str) and _HEX.match(digest):
             named[report_id] = digest
     return [SignedPdf(rid, versions[rid], digest) for rid, digest in sorted(named.items()) if rid in versions]
+
+
+def newest_signed_sha256(store: Any, report_id: int) -> str | None:
+    """The ``pdf_sha256`` of the report's newest ``sign_digital`` entry (``None``: none, or not a
+    well-formed hash); what a server register's stored copy of the signed PDF must hash to."""
+    for entry in store.audit_entries(entity="report", key=str(report_id), limit=10_000):
+        if entry.get("action") != "sign_digital":
+            continue
+        try:
+            digest = json.loads(entry.get("new") or "{}").get("pdf_sha256", "")
+        except (ValueError, TypeError, AttributeError):
+            return None
+        return digest if isinstance(digest, str) and _HEX.match(digest) else None
+    return None

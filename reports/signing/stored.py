@@ -1,12 +1,18 @@
 """Where a signed report's PDF is kept until it is sent, and reading its embedded snapshot back.
 
 A signature cannot be made again without the vice-chair's token, so the signed PDF is kept as
-made: beside the database, in ``<db stem>.ky-so/`` (the PostgreSQL backend has no file, so the
-data folder's ``ky-so/``). The name is ``core.attachments.signed_pdfs``'s, shared with the SQLite
-backups, which carry each signed PDF into ``<backup folder>/tep/`` and bring it back on restore
-(``core.attachments.backup_files``). The register keeps what says which file is genuine: the
-report's fingerprint, and the audit entry ``sign_digital`` with the PDF's SHA-256; a file whose
-embedded fingerprint is not the report's is never attached.
+made: beside the database, in ``<db stem>.ky-so/``. The name is ``core.attachments.signed_pdfs``'s,
+shared with the SQLite backups, which carry each signed PDF into ``<backup folder>/tep/`` and bring
+it back on restore (``core.attachments.backup_files``).
+
+A server register (PostgreSQL) has no file to put it beside, and the counter PCs each have their
+own data folder, so the PDF is also stored in the database: in ``attachment_blobs`` under its
+SHA-256 (``Store.blob_put``, in the sign-off's own transaction), where every PC can read it and
+``pg_dump`` holds it. The data folder's ``ky-so/`` keeps a copy on the PC that signed, read first.
+
+The register keeps what says which bytes are genuine: the report's fingerprint, and the audit
+entry ``sign_digital`` with the PDF's SHA-256; a PDF whose embedded fingerprint is not the
+report's, or database bytes that do not hash to the audit's SHA-256, are never attached.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from core.attachments.signed_pdfs import signed_dir_for, signed_pdf_path
+from core.attachments.signed_pdfs import newest_signed_sha256, signed_dir_for, signed_pdf_path
 from core.errors import MotCuaError
 from core.filesafety import write_whole
 from core.reporting import Report
@@ -34,8 +40,17 @@ def signed_path(register, report: Report) -> Path:
     return signed_pdf_path(getattr(register.store, "path", None), report.id, report.version)
 
 
+def on_server(register) -> bool:
+    """A shared register: its signed PDFs go in the database too (see the module's docstring)."""
+    return register.store.kind != "sqlite"
+
+
 def save_signed(register, report: Report, data: bytes) -> Path:
-    """Write the signed PDF whole or not at all (temporary name, then rename)."""
+    """Keep the signed PDF: on a server in the database (call it inside the sign-off's transaction,
+    so a failed sign-off leaves no bytes and a committed one always has them), then as a file
+    written whole or not at all (temporary name, then rename)."""
+    if on_server(register):
+        register.store.blob_put(sha256_hex(data), data)
     return write_whole(signed_path(register, report), data, "tệp PDF đã ký", make_folder=True)
 
 
@@ -44,19 +59,36 @@ def sha256_hex(data: bytes) -> str:
 
 
 def load_signed(register, report: Report) -> bytes | None:
-    """The report's signed PDF, if it has one whose embedded fingerprint is the report's; else None."""
+    """The report's signed PDF, if it has one whose embedded fingerprint is the report's; else None.
+
+    The file on this PC first; on a server register, if that is missing or not the report's, the
+    database's copy named by the newest ``sign_digital`` entry, so that a report signed on one
+    counter PC goes with its PDF from any other."""
     if not report.is_signed or not report.fingerprint:
         return None
-    path = signed_path(register, report)
     try:
-        data = path.read_bytes()
+        data = signed_path(register, report).read_bytes()
     except OSError:
+        data = None
+    if data is not None and _is_reports(data, report):
+        return data
+    if not on_server(register):
         return None
+    digest = newest_signed_sha256(register.store, report.id)
+    stored = register.store.blob_get(digest) if digest else None
+    if stored is None or sha256_hex(stored) != digest or not _is_reports(stored, report):
+        return None
+    return stored
+
+
+def _is_reports(data: bytes, report: Report) -> bool:
+    """Whether the PDF carries this report's fingerprint (a file of another version, another
+    register's or a damaged one does not)."""
     try:
         snapshot = embedded_snapshot(data)
     except MotCuaError:
-        return None
-    return data if snapshot.get("fingerprint") == report.fingerprint else None
+        return False
+    return snapshot.get("fingerprint") == report.fingerprint
 
 
 def embedded_snapshot(data: bytes) -> dict[str, Any]:
