@@ -148,3 +148,29 @@ def test_at_1366x768_every_column_and_the_error_list_fit(qtbot, admin_session, t
     assert not tab.table.horizontalScrollBar().isVisible()
     assert tab.problems.width() >= tab.table.width() - 2, "the error list runs the full width under the table"
     assert header.sectionSize(2) >= 150 and header.sectionSize(last) >= 150
+
+
+def test_the_screens_title_is_placed_and_styled_as_every_others(qtbot, register, fake_prompts):
+    """ "Nhập dữ liệu" was black, bold and 13 px further left and up than every other screen's title."""
+    from PySide6.QtWidgets import QLabel
+
+    from gui.main_window import MainWindow
+    from gui.session import Session
+
+    session = Session(register)
+    session.set_user(register.user("quantri"))
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    window.resize(1366, 697)
+    window.show()
+    qtbot.waitExposed(window)
+
+    def title(key: str) -> QLabel:
+        screen = window.show_screen(key)
+        qtbot.wait(10)
+        return next(label for label in screen.findChildren(QLabel) if label.text() and label.isVisible())
+
+    users, imports = title("users"), title("import")
+    assert imports.text() == "Nhập dữ liệu"
+    assert imports.styleSheet() == users.styleSheet()
+    assert imports.mapTo(window, imports.rect().topLeft()) == users.mapTo(window, users.rect().topLeft())

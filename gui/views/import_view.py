@@ -22,6 +22,7 @@ from gui.session import Session
 from gui.tasks import Task
 from gui.views.file_preview import FilePreviewTab
 from gui.views.import_catalogue import CatalogueImportTab
+from gui.widgets import heading
 
 PATTERN = "Sổ theo dõi hồ sơ (*.xlsx *.xlsm *.csv);;Mọi tệp (*)"
 COLUMNS = (
@@ -161,7 +162,6 @@ class ImportView(QWidget):
         self.tabs.addTab(self.register_tab, self.tr("Sổ theo dõi hồ sơ"))
         self.tabs.addTab(self.catalogue_tab, self.tr("Danh mục thủ tục"))
         layout = QVBoxLayout(self)
-        title = QLabel(self.tr("Nhập dữ liệu"))
-        title.setStyleSheet("font-size: 18px; font-weight: bold;")
-        layout.addWidget(title)
+        layout.setContentsMargins(16, 10, 16, 10)  # as every other screen
+        layout.addWidget(heading(self.tr("Nhập dữ liệu")))
         layout.addWidget(self.tabs, 1)
