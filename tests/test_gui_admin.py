@@ -195,3 +195,18 @@ def test_every_setting_shows_its_whole_value_at_1366_px(qtbot, admin_session, re
             if widget.fontMetrics().horizontalAdvance(widget.text()) > room:
                 cut.append(name)
     assert cut == []
+
+
+def test_a_same_day_procedure_says_trong_ngay_not_0_days(qtbot, admin_session, register):
+    """The catalogue said "0 ngày làm việc" and "0" for the procedures settled the same day, where
+    the intake screen and the receipt say "trong ngày"."""
+    view = CatalogueView(admin_session)
+    qtbot.addWidget(view)
+    row = next(i for i, p in enumerate(view.procedures) if p.code == "1.001193")
+    view.table.setCurrentCell(row, 0)
+    assert view.days.value() == 0 and view.days.text() == "Trong ngày"
+    assert view.table.item(row, 3).text() == "Trong ngày"
+    other = next(i for i, p in enumerate(view.procedures) if p.code == "1.004873")
+    assert view.table.item(other, 3).text() == "3"
+    view.table.setCurrentCell(other, 0)
+    assert view.days.text() == "3 ngày làm việc"

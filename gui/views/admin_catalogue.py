@@ -55,6 +55,7 @@ class CatalogueView(QWidget):
         self.days = QSpinBox()
         self.days.setRange(0, 365)
         self.days.setSuffix(self.tr(" ngày làm việc"))
+        self.days.setSpecialValueText(self.tr("Trong ngày"))  # as the intake screen and the receipt say
         self.cutoff = QCheckBox(self.tr("Nhận sau giờ cắt thì hẹn sang ngày làm việc sau"))
         self.fee = QLineEdit()
         self.documents = QPlainTextEdit()
@@ -109,7 +110,7 @@ class CatalogueView(QWidget):
                 p.code,
                 p.name,
                 p.field,
-                str(p.working_days),
+                str(p.working_days) if p.working_days else self.tr("Trong ngày"),
                 self.tr("Có") if p.active else self.tr("Không"),
             )
             for col, value in enumerate(values):
