@@ -7,9 +7,11 @@ Order matters, so that nothing is half done:
 2. the key is opened (PIN or passphrase) and its certificate checked against the sign-off
    moment: expired, not yet valid, no key on the token ... are refused before anything is written;
 3. in ONE write transaction: the register's sign-off (``core.reporting.sign``: who, when, the
-   fingerprint), the PDF drawn from the signed report, signed by pyHanko, saved, and the audit
-   entry ``sign_digital``. If signing fails (the token pulled out, the time-stamping server down),
-   the transaction rolls back: the report is still a draft and no PDF is kept.
+   fingerprint), the PDF drawn from the signed report, signed by pyHanko, saved (on a server
+   register also into the database, so the rollback takes it too: ``reports.signing.stored``),
+   and the audit entry ``sign_digital``. If signing fails (the token pulled out, the
+   time-stamping server down), the transaction rolls back: the report is still a draft and no
+   PDF is kept.
 
 The password-only sign-off (``core.reporting.sign``) stays for wards without a certificate.
 """
