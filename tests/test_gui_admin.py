@@ -206,6 +206,8 @@ def test_a_same_day_procedure_says_trong_ngay_not_0_days(qtbot, admin_session, r
     view.table.setCurrentCell(row, 0)
     assert view.days.value() == 0 and view.days.text() == "Trong ngày"
     assert view.table.item(row, 3).text() == "Trong ngày"
+    metrics = view.table.fontMetrics()
+    assert metrics.horizontalAdvance("Trong ngày") + 8 <= view.table.columnWidth(3), "on one line"
     other = next(i for i, p in enumerate(view.procedures) if p.code == "1.004873")
     assert view.table.item(other, 3).text() == "3"
     view.table.setCurrentCell(other, 0)

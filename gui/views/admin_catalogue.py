@@ -45,7 +45,7 @@ class CatalogueView(QWidget):
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(False)
-        for col, width in enumerate((80, 300, 130, 70, 75)):
+        for col, width in enumerate((80, 300, 130, 90, 75)):  # "Trong ngày" on one line
             self.table.setColumnWidth(col, width)
         self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.table.currentCellChanged.connect(lambda row, *_: self.load_row(row))
