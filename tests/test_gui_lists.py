@@ -122,3 +122,45 @@ def test_a_saved_eml_is_not_called_a_mail_sent(qtbot, gui_session, clerk, vice_c
     view.refresh()
     sends = view.table.item(0, 6).text()
     assert ".eml" in sends and "chưa gửi" in sends and "thành công" not in sends
+
+
+def test_at_1366_px_the_code_moments_and_status_are_whole_and_no_column_runs_off(
+    qtbot, gui_session, clerk, tmp_path, monkeypatch
+):
+    """The code column was 180 px: "000.17.22.H56-261203-00…", and "Trạng thái" ran off the right edge
+    behind a horizontal scroll bar. First widths come from the font and the table's width."""
+    monkeypatch.setenv("MOTCUA_DATA_DIR", str(tmp_path))  # no widths left by another test's window
+    reg = gui_session.register
+    code = reg.intake(make_form(applicant="Nguyễn Thị Thu Hà"), clerk).code
+    window = MainWindow(gui_session)
+    qtbot.addWidget(window)
+    window.resize(1366, 728 - 31)  # the available area under a Windows title bar
+    window.show()
+    qtbot.waitExposed(window)
+    dossiers = window.show_screen("dossiers")
+    table, header = dossiers.table, dossiers.table.horizontalHeader()
+    metrics = table.fontMetrics()
+    qtbot.waitUntil(lambda: header.sectionSize(0) > metrics.horizontalAdvance(code))
+    qtbot.wait(20)
+    model = table.model()
+    row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == code)
+    for col in (0, 3, 4, 5):
+        text = model.index(row, col).data()
+        assert header.sectionSize(col) >= metrics.horizontalAdvance(text) + 8, (col, text)
+    for label in ("Đang giải quyết", "Dừng giải quyết", "Đã trả kết quả"):
+        assert header.sectionSize(5) >= metrics.horizontalAdvance(label) + 8
+    last = 5
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= table.viewport().width()
+    assert not table.horizontalScrollBar().isVisible()
+    assert header.sectionSize(1) >= 100 and header.sectionSize(2) >= 100
+
+    window.resize(1100, 728 - 31)  # narrower, then maximised again: the widths follow
+    window.resize(1366, 728 - 31)
+    qtbot.wait(50)
+    assert header.sectionViewportPosition(last) + header.sectionSize(last) <= table.viewport().width()
+    wide_name = header.sectionSize(1)
+
+    header.resizeSection(1, 260)  # the clerk's own width is kept, and remembered on close
+    window.resize(1200, 728 - 31)
+    qtbot.wait(50)
+    assert header.sectionSize(1) == 260 != wide_name

@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field, replace
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer
+from PySide6.QtCore import QEvent, QItemSelectionModel, Qt, QTimer
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
+    QStyle,
     QTableView,
     QTextBrowser,
     QVBoxLayout,
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from core.errors import MotCuaError, QueryInterrupted
 from core.lifecycle import STEPS, allowed_actions
-from core.model import OPEN_STATUSES, Dossier
+from core.model import OPEN_STATUSES, STATUS_LABELS, Dossier
 from core.register import Register
 from core.store import QuickFilter
 from gui.dialogs.apology import ApologyDialog
@@ -129,9 +130,15 @@ class DossiersView(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)  # resizable, remembered
         header.setStretchLastSection(True)
         header.setMinimumSectionSize(60)
-        for col, width in enumerate((180, 150, 185, 120, 120, 110, 95)):  # fits 1366 px, status last
+        for col, width in enumerate((195, 150, 185, 120, 120, 110, 95)):  # until fitted when first shown
             header.resizeSection(col, width)
         self.table.setColumnHidden(6, True)  # the phone is searchable; the column costs width at 1366 px
+        # Widths follow the table's width (the window opens, then is maximised) until the clerk
+        # drags a column or the widths left last time are restored.
+        self._auto_columns = True
+        self._fitting = False
+        header.sectionResized.connect(self._column_resized)
+        self.table.viewport().installEventFilter(self)
         self.restore_layout(window.ui_settings() if window is not None else None)
         self.table.selectionModel().currentRowChanged.connect(lambda cur, _prev: self.show_row(cur.row()))
 
@@ -184,8 +191,48 @@ class DossiersView(QWidget):
         """The column widths the clerk left last time (saved by the main window on close)."""
         saved = settings.value(self.LAYOUT_KEY) if settings is not None else None
         if saved is not None:
-            self.table.horizontalHeader().restoreState(saved)
+            self._auto_columns = not self.table.horizontalHeader().restoreState(saved)
         self.table.horizontalHeader().setSortIndicator(3, Qt.SortOrder.DescendingOrder)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 (Qt's name)
+        if obj is self.table.viewport() and event.type() == QEvent.Type.Resize and self._auto_columns:
+            QTimer.singleShot(0, self._fit_columns)  # after the resize, outside Qt's layout pass
+        return super().eventFilter(obj, event)
+
+    def _column_resized(self, col: int, _old: int, _new: int) -> None:
+        # the last column stretches with the table by itself and the phone's is hidden; any other
+        # one moved is the clerk's
+        if not self._fitting and col != 5 and not self.table.horizontalHeader().isSectionHidden(col):
+            self._auto_columns = False
+
+    def _fit_columns(self) -> None:
+        """Widths from the font: the code, the two moments and the status whole (a clerk reads the
+        code; it was cut to "000.17.22.H56-261203-00…" and the status ran off behind a scroll bar),
+        the name and the procedure sharing what is left (their tooltips have the whole text)."""
+        if not self._auto_columns or not self.table.isVisible():
+            return
+        header = self.table.horizontalHeader()
+        metrics = self.table.fontMetrics()
+        pad = 16  # the cell's margins and a little air
+        code = metrics.horizontalAdvance("000.00.00.H00-000000-0000") + pad  # the codes' one shape
+        moment = metrics.horizontalAdvance("00/00/0000 00:00") + pad
+        status = max(metrics.horizontalAdvance(label) for label in STATUS_LABELS.values()) + pad
+        fixed = {0: code, 3: moment, 4: moment}
+        # room left once a vertical scroll bar shows too, so a longer list does not push a column off
+        scroll = self.table.verticalScrollBar()
+        width = self.table.viewport().width() + (scroll.width() if scroll.isVisible() else 0)
+        room = width - self.table.style().pixelMetric(QStyle.PixelMetric.PM_ScrollBarExtent)
+        room -= sum(fixed.values()) + status
+        name = max(100, int(room * 0.42))
+        self._fitting = True
+        try:
+            for col, size in fixed.items():
+                header.resizeSection(col, size)
+            header.resizeSection(1, name)
+            header.resizeSection(2, max(100, room - name))
+            header.resizeSection(5, status)  # then stretched to the edge by the header
+        finally:
+            self._fitting = False
 
     def save_layout(self, settings) -> None:
         settings.setValue(self.LAYOUT_KEY, self.table.horizontalHeader().saveState())
