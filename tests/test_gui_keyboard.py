@@ -240,3 +240,47 @@ def test_ctrl_tab_changes_tab_from_a_date_field(qtbot, gui_session):
     qtbot.keyClick(start, Qt.Key.Key_Backtab, shift_ctrl)
     assert reports.tabs.currentWidget() is reports.rollup_tab, "Ctrl+Shift+Tab goes back, round the end"
     assert start.date() == before, "the date itself is left alone"
+
+
+def test_one_intake_by_keyboard_only_and_its_keystrokes(qtbot, register, clerk, fake_prompts):
+    """A whole intake from the window by keys sent to whatever has focus: F4, the procedure's type-ahead
+    and Enter, the name, Tab x3 to the ID (past the ID kind and the optional birth year), Tab to the
+    phone, Ctrl+S. The count is the figure the docs give; a Tab order change that costs a key fails."""
+    from gui.session import Session
+
+    session = Session(register)
+    session.set_user(clerk)
+    window = shown_window(qtbot, session)
+    keys = 0
+
+    def press(key, modifier=Qt.KeyboardModifier.NoModifier):
+        nonlocal keys
+        keys += 1
+        qtbot.keyClick(QApplication.focusWidget() or window, key, modifier)
+
+    def type_in(text: str):
+        nonlocal keys
+        keys += len(text)
+        qtbot.waitUntil(lambda: isinstance(QApplication.focusWidget(), QLineEdit))
+        type_text(QApplication.focusWidget(), text)
+
+    press(Qt.Key.Key_F4)
+    type_in("khai sinh")
+    press(Qt.Key.Key_Return)
+    type_in("Trần Thị Bình")
+    for _ in range(3):
+        press(Qt.Key.Key_Tab)
+    type_in("001190012345")
+    press(Qt.Key.Key_Tab)
+    type_in("0912345678")
+    press(Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    [d] = register.search("001190012345")
+    assert (d.applicant, d.id_number, d.phone, d.status) == (
+        "Trần Thị Bình",
+        "001190012345",
+        "0912345678",
+        Status.RECEIVED,
+    )
+    assert d.procedure_name == "Đăng ký khai sinh" and d.documents  # the checklist, all ticked by default
+    control = 1 + 1 + 3 + 1 + 1  # F4, Enter, Tab x4, Ctrl+S
+    assert keys == control + len("khai sinh") + len("Trần Thị Bình") + 12 + 10 == 51
